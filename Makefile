@@ -1,0 +1,28 @@
+# Two commands do everything on a fresh machine (see README.md):
+#   make demo   — install, then run the main job on the embedded store
+#   make test   — install (Python and Debian packages), then run the test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: demo test install system-deps bench clean
+
+$(BIN)/kgtool: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+install: $(BIN)/kgtool
+
+system-deps:
+	bash scripts/install-system-deps.sh
+
+demo: install system-deps
+	$(BIN)/kgtool demo --out out
+
+test: install system-deps
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) out build dist .pytest_cache
