@@ -6,7 +6,7 @@ Two engines give the same answers on the kgtool ontology:
   OWL 2 DL reasoner. It proves consistency, names the individuals behind a contradiction, and
   infers each organisation's place on the welfare triangle. It needs Java and suits regional
   graphs (thousands of individuals).
-* :func:`materialize` runs the SPARQL Update rules in ``ontology/rules/`` inside Oxigraph. The
+* :func:`materialize` runs the SPARQL rules in ``ontology/rules/`` inside Oxigraph. The
   rules are the OWL RL reading of the same axioms (restrictions on legal forms, intersections,
   hasValue, subclass closure) plus data-level rules such as eligibility, and scale to national
   graphs.
@@ -35,6 +35,24 @@ from .store import KnowledgeGraph
 _OWL_IMPORTS = "http://www.w3.org/2002/07/owl#imports"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _SKIPPED_GRAPHS = {str(INFERRED_GRAPH), str(IMPORT_LOG_GRAPH)}
+_RDFS_RANGE = "http://www.w3.org/2000/01/rdf-schema#range"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+#: Datatypes outside the OWL 2 datatype map, which HermiT refuses. Dates and years (posts,
+#: closures, surveys) play no part in placing organisations on the triangle, so such values and
+#: range axioms are withheld from HermiT; SHACL checks them instead (see ``shapes/``).
+_NON_OWL2_DATATYPES = frozenset(_XSD + name for name in (
+    "date", "time", "gYear", "gYearMonth", "gMonth", "gMonthDay", "gDay", "duration",
+    "yearMonthDuration", "dayTimeDuration"))
+
+
+def _owl2_datatypes_only(triple: ox.Triple) -> bool:
+    """False for a triple HermiT would reject for its datatype (see ``_NON_OWL2_DATATYPES``)."""
+    obj = triple.object
+    if isinstance(obj, ox.Literal):
+        return obj.datatype.value not in _NON_OWL2_DATATYPES
+    if triple.predicate.value == _RDFS_RANGE and isinstance(obj, ox.NamedNode):
+        return obj.value not in _NON_OWL2_DATATYPES
+    return True
 
 
 @dataclass
@@ -63,8 +81,13 @@ def _split_quads(kg: KnowledgeGraph) -> tuple[list[ox.Triple], dict[str, list[ox
         if isinstance(graph, ox.NamedNode) and graph.value == str(ONTOLOGY_GRAPH):
             ontology.append(quad.triple)
         elif not (isinstance(graph, ox.NamedNode) and graph.value in _SKIPPED_GRAPHS):
-            data[str(quad.subject)].append(quad.triple)
+            data[_key(quad.subject)].append(quad.triple)
     return ontology, data
+
+
+def _key(subject: ox.NamedNode | ox.BlankNode) -> str:
+    """An individual's IRI (or blank-node label), as owlready2 and messages name it."""
+    return subject.value if isinstance(subject, ox.NamedNode) else str(subject)
 
 
 def _java() -> str:
@@ -84,7 +107,7 @@ def _run_hermit(triples: Iterable[ox.Triple], infer_property_values: bool = Fals
 
     owlready2.JAVA_EXE = _java()
     buffer = io.BytesIO()
-    ox.serialize(triples, buffer, format=ox.RdfFormat.N_TRIPLES)
+    ox.serialize(filter(_owl2_datatypes_only, triples), buffer, format=ox.RdfFormat.N_TRIPLES)
     buffer.seek(0)
     world = owlready2.World()
     world.get_ontology("https://w3id.org/kgtool/ont/merged").load(fileobj=buffer, format="ntriples")
@@ -186,9 +209,9 @@ def reason_hermit(kg: KnowledgeGraph, *, write: bool = True, rules: bool = True)
 # SPARQL rules inside Oxigraph
 # ---------------------------------------------------------------------------------------
 def rule_files(directory: str | Path | None = None) -> list[Path]:
-    """The materialisation rules (SPARQL Update, ``*.ru``), in the order they run."""
+    """The materialisation rules (SPARQL ``CONSTRUCT`` queries, ``*.rq``), in the order they run."""
     folder = Path(directory) if directory is not None else ontology_dir() / "rules"
-    return sorted(folder.glob("*.ru"))
+    return sorted(folder.glob("*.rq"))
 
 
 def materialize(kg: KnowledgeGraph, *, rules_dir: str | Path | None = None,
@@ -210,14 +233,16 @@ def _apply_rules(kg: KnowledgeGraph, rules_dir: str | Path | None, max_rounds: i
                  progress: bool = False) -> None:
     rules = rule_files(rules_dir)
     if not rules:
-        raise ReasoningError(f"no materialisation rules (*.ru) in {rules_dir or ontology_dir() / 'rules'}")
+        raise ReasoningError(f"no materialisation rules (*.rq) in {rules_dir or ontology_dir() / 'rules'}")
     texts = [(path.name, path.read_text(encoding="utf-8")) for path in rules]
+    graph = ox.NamedNode(str(INFERRED_GRAPH))
     previous = -1
     for round_number in range(1, max_rounds + 1):
         for name, text in texts:
             if progress:
                 print(f"round {round_number}: {name}", file=sys.stderr)
-            kg.update(text)
+            derived = list(kg.store.query(text, use_default_graph_as_union=True))
+            kg.store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in derived)
         size = kg.count(INFERRED_GRAPH)
         if size == previous:
             break

@@ -100,6 +100,7 @@ class KnowledgeGraph:
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
+        self.read_only = read_only
         try:
             if self.path is None:
                 self.store = ox.Store()
@@ -114,7 +115,7 @@ class KnowledgeGraph:
     # -- lifecycle -----------------------------------------------------------------------
     def close(self) -> None:
         """Flush and release the store (a persistent store can then be reopened elsewhere)."""
-        if self.path is not None:
+        if self.path is not None and not self.read_only:
             try:
                 self.store.flush()
             except OSError:

@@ -192,6 +192,7 @@ class SourceWriter:
         s = self.summary
         lines = (
             f"{activity} <{RDF.type}> <{PROV.Activity}> .\n"
+            f"{activity} <{RDF.type}> <{KG.ImportActivity}> .\n"
             f"{activity} <{PROV.used}> {self.file_iri} .\n"
             f"{activity} <{PROV.generated}> <{self.graph}> .\n"
             f"{activity} <{PROV.endedAtTime}> {literal(now, str(XSD.dateTime))} .\n"
