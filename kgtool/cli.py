@@ -22,6 +22,8 @@ examples:
   kgtool reason --store db/ --engine rules     materialise sectors and eligibility at scale
   kgtool export --store db/ -f jsonld -o graph.jsonld
   kgtool info --store db/                      what the store holds
+  kgtool query partners -p org=kgd:org/hikarino/tasukeai --store db/
+                                               ranked partners, the reasons as columns
 
 The store is in memory unless --store PATH is given; a store on disk is created on first use
 and reopened afterwards. Documentation: README.md and docs/vocabulary.md.
@@ -114,6 +116,38 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .errors import InputError
+    from .validate import load_shapes, validate, validate_files, validate_sources
+
+    if args.data:
+        if args.store is not None or args.source:
+            raise InputError("give --data FILE… or --store PATH (with --source), not both")
+        report = validate_files(args.data, args.shapes, engine=args.engine)
+    else:
+        if args.store is None:
+            raise InputError("nothing to validate: give --store PATH or --data FILE…")
+        shapes = load_shapes(args.shapes) if args.shapes else None
+        with _open(args, read_only=True) as kg:
+            from .namespaces import ONTOLOGY_GRAPH
+
+            if shapes is None and str(ONTOLOGY_GRAPH) not in kg.graphs():
+                print("kgtool: warning: the store holds no ontology (kgtool load --ontology); "
+                      "class constraints will fail without it", file=sys.stderr)
+            if args.source:
+                report = validate_sources(kg, args.source, shapes, engine=args.engine)
+            else:
+                report = validate(kg, shapes, engine=args.engine)
+    if args.format == "turtle":
+        sys.stdout.write(report.turtle())
+    elif args.format == "json":
+        json.dump(report.as_dict(args.lang), sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        print(report.text(args.lang, limit=args.limit))
+    return 0 if report.conforms else 1
+
+
 def cmd_ontology(args: argparse.Namespace) -> int:
     from .ontology import module_summaries
 
@@ -122,6 +156,155 @@ def cmd_ontology(args: argparse.Namespace) -> int:
     for m in rows:
         print(f"{m.file:<20} {m.classes:>7} {m.object_properties:>6} {m.datatype_properties:>6} "
               f"{m.annotation_properties:>6} {m.individuals:>6}  {m.title}")
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    import time
+
+    from .docs import build_docs
+
+    started = time.perf_counter()
+    index = build_docs(args.out, shapes_dir=args.shapes, queries_dir=args.queries,
+                       examples=not args.no_examples)
+    print(f"documentation written to {index} ({time.perf_counter() - started:.2f} s); "
+          f"open it in a browser, no server needed")
+    return 0
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    from .endpoint import BatchInfo, Endpoint, push
+
+    endpoint = Endpoint(args.endpoint, update_url=args.update_url, store_url=args.store_url,
+                        timeout=args.timeout, retries=args.retries)
+    if args.files and args.store is not None:
+        print("kgtool: error: give --store PATH or files to push, not both", file=sys.stderr)
+        return 2
+    checkpoint = args.checkpoint
+    if checkpoint is None:
+        checkpoint = (Path(str(args.store).rstrip("/") + ".push.json") if args.store is not None
+                      else Path("kgtool-push.json"))
+    interactive = sys.stderr.isatty()
+
+    def report(batch: BatchInfo) -> None:
+        if not interactive:
+            state = "sent" if batch.sent else "already there"
+            print(f"push: <{batch.graph or 'default'}> batch {batch.index}: {batch.triples} "
+                  f"triples {state}", file=sys.stderr)
+
+    with _open(args, read_only=True) as kg:
+        if args.files:
+            from .importers import import_file
+
+            for path in args.files:
+                if args.graph:
+                    kg.load_file(path, graph=args.graph)
+                else:
+                    print(import_file(kg, path), file=sys.stderr)
+        result = push(kg, endpoint, graph=args.graph, batch_size=args.batch_size,
+                      checkpoint=checkpoint, resume=not args.restart, protocol=args.protocol,
+                      on_batch=report, progress=interactive)
+    print(result)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    return serve(args.store, files=args.files, host=args.host, port=args.port,
+                 writable=args.writable, ontology=args.ontology)
+
+
+def _query_source(args: argparse.Namespace, *, writable: bool = False):
+    """The store (``--store``, read-only unless ``writable``) or the ``--endpoint`` to query."""
+    import contextlib
+
+    if getattr(args, "endpoint", None):
+        if args.store is not None:
+            raise KgtoolError("give --store PATH or --endpoint URL, not both")
+        try:
+            from .endpoint import Endpoint
+        except ImportError as exc:  # pragma: no cover - the endpoint module ships with kgtool
+            raise KgtoolError(f"--endpoint needs kgtool.endpoint, which cannot be imported: {exc}") from exc
+        return contextlib.nullcontext(Endpoint(args.endpoint))
+    return _open(args, read_only=not writable)
+
+
+def _print_result(result, fmt: str) -> None:
+    from .queries import dumps_json
+
+    if fmt == "csv":
+        sys.stdout.write(result.to_csv())
+    elif fmt == "json":
+        print(dumps_json(result))
+    elif fmt == "turtle":
+        sys.stdout.write(result.to_turtle())
+    else:
+        print(result.to_table())
+
+
+def _params(pairs: list[str] | None) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise KgtoolError(f"--param {pair!r}: write it as name=value")
+        params[key.strip()] = value
+    return params
+
+
+def cmd_queries(args: argparse.Namespace) -> int:
+    from .queries import catalogue
+
+    saved = catalogue()
+    if args.json:
+        json.dump([q.as_dict(args.lang) for q in saved.values()], sys.stdout, ensure_ascii=False,
+                  indent=2)
+        print()
+        return 0
+    for query in saved.values():
+        print(f"{query.name:<20} {query.title(args.lang)}")
+        if args.verbose:
+            print(f"    {query.question(args.lang)}")
+            for p in query.params:
+                need = "required" if p.required else "optional"
+                extra = "".join(f", {k} {v}" for k, v in (("default", p.default),
+                                                           ("e.g.", p.example)) if v)
+                print(f"    --param {p.name}=…  ({p.type}, {need}{extra}) {p.description}")
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from .queries import run
+
+    params = _params(args.param)
+    with _query_source(args) as source:
+        result = run(source, args.name, params)
+        _print_result(result, args.format)
+    return 0
+
+
+def cmd_sparql(args: argparse.Namespace) -> int:
+    from .queries import is_update, run_sparql
+
+    text = args.query
+    if text == "-":
+        text = sys.stdin.read()
+    elif "\n" not in text and len(text) < 4096 and Path(text).is_file():
+        try:
+            text = Path(text).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise KgtoolError(f"{args.query}: cannot read: {exc}") from exc
+    if is_update(text):
+        if not args.update:
+            raise KgtoolError(f"this is a SPARQL Update ({is_update(text)}); queries are read-only "
+                              f"unless you pass --update")
+        with _query_source(args, writable=True) as source:
+            source.update(text)
+        print("update done", file=sys.stderr)
+        return 0
+    with _query_source(args) as source:
+        _print_result(run_sparql(source, text), args.format)
     return 0
 
 
@@ -178,6 +361,92 @@ def build_parser() -> argparse.ArgumentParser:
     _store_arg(p)
 
     add("ontology", cmd_ontology, "the ontology modules and what each declares")
+
+    p = add("validate", cmd_validate, "check the store (or RDF files) against SHACL shapes; "
+                                      "exit 0 conforms, 1 does not, 2 usage or input error")
+    p.add_argument("--format", choices=("text", "turtle", "json"), default="text",
+                   help="text (grouped by shape, with source file and row), turtle (the standard "
+                        "SHACL validation report) or json; default text")
+    p.add_argument("--data", nargs="+", type=Path, metavar="FILE",
+                   help="validate these RDF files instead of a store")
+    p.add_argument("--shapes", nargs="+", type=Path, metavar="FILE",
+                   help="SHACL shapes files (default: the shipped shapes/*.ttl)")
+    p.add_argument("--source", nargs="+", metavar="ID",
+                   help="only the subjects of these imported sources (e.g. mhlw/jigyosho_120): "
+                        "incremental validation after an import")
+    p.add_argument("--engine", choices=("fast", "pyshacl"), default="fast",
+                   help="fast: shapes compiled to SPARQL run by Oxigraph (pyshacl for what it does "
+                        "not cover); pyshacl: pyshacl only. Same results; default fast")
+    p.add_argument("--lang", choices=("en", "ja"), default="en", help="language of the messages")
+    p.add_argument("--limit", type=int, default=20, help="results shown per shape in text (default 20)")
+    _store_arg(p)
+
+    p = add("docs", cmd_docs, "HTML documentation of the ontology, shapes and saved queries (static site)")
+    p.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site/)")
+    p.add_argument("--shapes", type=Path, help="SHACL shapes folder (default: the shipped shapes/)")
+    p.add_argument("--queries", type=Path, help="saved queries folder (default: the shipped queries/)")
+    p.add_argument("--no-examples", action="store_true",
+                   help="do not run each query on the example region for an example result")
+
+    p = add("queries", cmd_queries, "the catalogue of saved SPARQL queries (queries/*.rq)")
+    p.add_argument("-v", "--verbose", action="store_true", help="also the question and parameters")
+    p.add_argument("--lang", default="en", help="language of titles and descriptions (en, ja)")
+    p.add_argument("--json", action="store_true", help="the full metadata as JSON")
+
+    def query_target(p: argparse.ArgumentParser) -> None:
+        _store_arg(p)
+        p.add_argument("--endpoint", metavar="URL",
+                       help="query a SPARQL endpoint instead of a store, e.g. http://127.0.0.1:7878/query")
+        p.add_argument("-f", "--format", choices=("table", "csv", "json", "turtle"), default="table",
+                       help="output: table (default), SPARQL CSV or JSON results, turtle (CONSTRUCT)")
+
+    p = add("query", cmd_query, "run a saved query: kgtool query partners --param org=kgd:org/… --store db/")
+    p.add_argument("name", help="the saved query (see kgtool queries)")
+    p.add_argument("-p", "--param", action="append", metavar="NAME=VALUE",
+                   help="a parameter value: an IRI (<…>, http…, or kg:/kgd:/svc:/lf:… prefixed), "
+                        "a string, number, date or true/false as the query declares; repeatable")
+    query_target(p)
+
+    p = add("sparql", cmd_sparql, "run an ad-hoc SPARQL query (text, file or - for stdin)")
+    p.add_argument("query", help="the SPARQL text, a .rq file, or - to read stdin")
+    p.add_argument("--update", action="store_true", help="allow a SPARQL Update (writes the store)")
+    query_target(p)
+
+    p = add("push", cmd_push, "send the store (or files) to a SPARQL server, graph by graph, "
+                              "in resumable batches")
+    p.add_argument("files", nargs="*", type=Path,
+                   help="files to import and push (default: push the --store)")
+    p.add_argument("--endpoint", required=True, metavar="URL",
+                   help="the server's SPARQL query URL, e.g. http://127.0.0.1:7878/query "
+                        "(…/update and …/store are derived from a URL ending in /query)")
+    p.add_argument("--graph", metavar="IRI",
+                   help="push only this named graph (with files: load the files into it)")
+    p.add_argument("--update-url", metavar="URL", help="SPARQL Update URL, if not derived")
+    p.add_argument("--store-url", metavar="URL",
+                   help="Graph Store Protocol URL, if not derived (Oxigraph: …/store?no_transaction "
+                        "loads each batch faster, non-atomically: safe, a resumed push re-sends it)")
+    p.add_argument("--protocol", choices=("auto", "gsp", "update"), default="auto",
+                   help="Graph Store Protocol, SPARQL Update, or auto (GSP when known)")
+    p.add_argument("--batch-size", type=int, default=100_000, metavar="N",
+                   help="triples per request (default 100000)")
+    p.add_argument("--checkpoint", type=Path, metavar="PATH",
+                   help="resume file (default: STORE.push.json, or ./kgtool-push.json)")
+    p.add_argument("--restart", action="store_true",
+                   help="ignore the checkpoint of an interrupted push and send everything")
+    p.add_argument("--timeout", type=float, default=300.0, help="seconds per request (default 300)")
+    p.add_argument("--retries", type=int, default=3,
+                   help="retries of a request after a transient failure (default 3)")
+    _store_arg(p)
+
+    p = add("serve", cmd_serve, "serve the store as a local SPARQL endpoint (read-only, 127.0.0.1)")
+    p.add_argument("files", nargs="*", type=Path,
+                   help="RDF files to serve from a temporary store (instead of --store)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=7878, help="port (default 7878)")
+    p.add_argument("--writable", action="store_true",
+                   help="accept SPARQL Update and Graph Store writes (default: read-only)")
+    p.add_argument("--ontology", action="store_true", help="with files: also serve the ontology")
+    _store_arg(p)
     return parser
 
 

@@ -17,6 +17,7 @@ KGD = Namespace("https://w3id.org/kgtool/data/")
 ORG = Namespace("http://www.w3.org/ns/org#")
 ROV = Namespace("http://www.w3.org/ns/regorg#")
 SCHEMA = Namespace("http://schema.org/")
+KGSH = Namespace("https://w3id.org/kgtool/shapes#")
 
 #: Prefixes offered to SPARQL queries and used when serialising Turtle.
 PREFIXES: dict[str, str] = {
@@ -50,7 +51,7 @@ def source_graph(source_id: str) -> str:
 
 
 __all__ = [
-    "KG", "KGO", "LF", "SVC", "SKILL", "KGD", "ORG", "ROV", "SCHEMA",
+    "KG", "KGO", "LF", "SVC", "SKILL", "KGD", "ORG", "ROV", "SCHEMA", "KGSH",
     "SKOS", "PROV", "DCTERMS", "FOAF", "OWL", "RDF", "RDFS", "XSD",
     "PREFIXES", "ONTOLOGY_GRAPH", "INFERRED_GRAPH", "IMPORT_LOG_GRAPH", "source_graph",
 ]

@@ -2,22 +2,39 @@
 
 Each saved query is one ``.rq`` file: standard SPARQL 1.1 with full ``PREFIX`` declarations (so
 it can be pasted into any endpoint), preceded by a header of ``# key: value`` comment lines that
-say what it answers and which parameters it takes (``queries/README.md`` documents the format)::
+say what it answers, which parameters it takes and which columns it returns
+(``queries/README.md`` documents the format)::
 
     # title: Partners for an organisation
-    # title@ja: 連携候補
-    # param: org | iri | required | example=kgd:org/cn/1234567890123 | The organisation
-    # param: service | iri | optional | Only partners for this service
+    # title@ja: 連携候補の組織
+    # description: Organisations that could co-produce with the given one …
+    #   a line starting with "#" and two or more spaces continues the previous value
+    # description@ja: …
+    # question: Which organisations could partner with this one, and why?
+    # param: org | iri | required | example=kgd:org/hikarino/tasukeai | The organisation
+    # param: service | iri | optional | example=svc:110 | Only partners for this service
+    # column: score | The rank score (see the description)
+
+``title``, ``description`` and ``question`` may carry a language tag (``@ja``); ``param`` is
+``name | type | required|optional [| default=…] [| example=…] [| description]`` with a type of
+:data:`PARAM_TYPES`; ``column`` is ``name | description``. Any other key is kept in
+:attr:`SavedQuery.meta`. :func:`catalogue` returns them all; its :class:`SavedQuery` objects
+(``as_dict()``) are what ``kgtool queries`` prints and the documentation renders.
 
 A parameter is a query variable of the same name. Its value, given as a string (from the
 command line) or as an RDF term (from Python), is parsed by its declared type, checked, made an
-RDF term and bound with :func:`kgtool.sparql_values.bind_values`: a ``VALUES`` block at the start
-of the WHERE group. It never becomes query text as typed, so a hostile value (quotes, braces,
-``} UNION {``) is rejected (an IRI) or stays one harmless literal (a string). An optional
-parameter left out stays an unbound variable: the query then ranges over every value.
+RDF term and bound with a ``VALUES`` block (:func:`bind_params`) at the start of the query's
+WHERE group and of every sub-``SELECT``'s WHERE group, so a sub-query that aggregates sees the
+parameter too. It never becomes query text as typed: the term is written by
+:func:`kgtool.sparql_values.term_to_sparql`, so a hostile value (quotes, braces, ``} UNION {``)
+is rejected (an IRI) or stays one harmless literal (a string). An optional parameter left out
+stays an unbound variable: the query then ranges over every value.
 
 :func:`run` works on anything with a ``select(sparql)`` method returning ``(names, rows)`` (see
-:class:`SparqlSource`): the embedded :class:`~kgtool.store.KnowledgeGraph`, or a remote endpoint.
+:class:`SparqlSource`): the embedded :class:`~kgtool.store.KnowledgeGraph`, or a remote endpoint
+(:class:`kgtool.endpoint.Endpoint`). The saved queries read the union default graph and need no
+reasoner beyond :func:`kgtool.reason.materialize` (or HermiT), so any endpoint holding the same
+quads gives the same rows.
 """
 from __future__ import annotations
 
@@ -43,7 +60,8 @@ from .sparql_values import bind_values, term_to_sparql
 
 __all__ = [
     "PARAM_TYPES", "Param", "SavedQuery", "QueryResult", "SparqlSource", "catalogue", "names",
-    "load", "parse_value", "parse_params", "run", "run_sparql", "results_json", "is_update",
+    "load", "parse_value", "parse_params", "prepare", "bind_params", "run", "run_sparql",
+    "results_json", "is_update", "query_form", "dumps_json",
 ]
 
 #: The parameter types a header may declare.
@@ -91,6 +109,7 @@ class SavedQuery:
     descriptions: dict[str, str] = field(default_factory=dict)
     questions: dict[str, str] = field(default_factory=dict)
     params: tuple[Param, ...] = ()
+    columns: tuple[tuple[str, str], ...] = ()                    # (name, description) pairs
     meta: dict[str, str] = field(default_factory=dict)           # any other header keys
 
     @property
@@ -115,9 +134,14 @@ class SavedQuery:
         raise QueryError(f"query {self.name!r} has no parameter {name!r}; its parameters: {known}")
 
     def as_dict(self, lang: str = "en") -> dict[str, Any]:
+        """The metadata as plain data (for ``kgtool queries --json`` and the docs)."""
         return {"name": self.name, "form": self.form, "title": self.title(lang),
                 "description": self.description(lang), "question": self.question(lang),
-                "params": [p.as_dict() for p in self.params], "file": str(self.path)}
+                "titles": dict(self.titles), "descriptions": dict(self.descriptions),
+                "questions": dict(self.questions),
+                "params": [p.as_dict() for p in self.params],
+                "columns": [{"name": n, "description": d} for n, d in self.columns],
+                "file": str(self.path)}
 
 
 def _pick(texts: Mapping[str, str], lang: str) -> str:
@@ -153,14 +177,17 @@ def _parse_param(spec: str, where: str) -> Param:
                  options.get("example"))
 
 
-def parse_header(text: str, where: str = "<query>") -> tuple[dict[str, dict[str, str]], list[Param]]:
-    """The header of a saved query: text keys by language, and the parameters.
+def parse_header(text: str, where: str = "<query>"
+                 ) -> tuple[dict[str, dict[str, str]], list[Param], list[tuple[str, str]]]:
+    """The header of a saved query: text keys by language, the parameters and the columns.
 
     The header is the run of comment lines at the top of the file; it ends at the first line
-    that is not a comment.
+    that is not a comment. ``# key: value`` starts a value; a line of ``#`` followed by two or
+    more spaces continues the previous one (so the text may itself contain colons).
     """
     texts: dict[str, dict[str, str]] = {}
     params: list[Param] = []
+    columns: list[tuple[str, str]] = []
     last: tuple[str, str] | None = None
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
@@ -169,16 +196,25 @@ def parse_header(text: str, where: str = "<query>") -> tuple[dict[str, dict[str,
             continue
         if not stripped.startswith("#"):
             break
+        body = stripped[1:]
+        if body.startswith("  ") and body.strip():
+            if last is not None:
+                key, lang = last
+                texts[key][lang] += " " + body.strip()
+            continue
         m = _HEADER_LINE.fullmatch(stripped)
         if m is None:
-            # a continuation line ("#   more text") extends the previous text value
-            if last is not None and stripped.lstrip("#").strip():
-                key, lang = last
-                texts[key][lang] += " " + stripped.lstrip("#").strip()
+            last = None
             continue
         key, lang, value = m.group(1), m.group(2) or "", m.group(3).strip()
         if key == "param":
             params.append(_parse_param(value, f"{where} line {number}"))
+            last = None
+        elif key == "column":
+            name, _, description = (part.strip() for part in value.partition("|"))
+            if not _VARIABLE.fullmatch(name):
+                raise QueryError(f"{where} line {number}: column {name!r} is not a variable name")
+            columns.append((name, description))
             last = None
         else:
             texts.setdefault(key, {})[lang] = value
@@ -186,7 +222,7 @@ def parse_header(text: str, where: str = "<query>") -> tuple[dict[str, dict[str,
     names = [p.name for p in params]
     if len(set(names)) != len(names):
         raise QueryError(f"{where}: a parameter is declared twice: {names}")
-    return texts, params
+    return texts, params, columns
 
 
 def load_file(path: str | Path) -> SavedQuery:
@@ -196,11 +232,11 @@ def load_file(path: str | Path) -> SavedQuery:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise QueryError(f"{path}: cannot read: {exc}") from exc
-    texts, params = parse_header(text, str(path))
+    texts, params, columns = parse_header(text, str(path))
     meta = {k: v.get("", next(iter(v.values()))) for k, v in texts.items() if k not in _TEXT_KEYS}
     return SavedQuery(name=path.stem, path=path, sparql=text, titles=texts.get("title", {}),
                       descriptions=texts.get("description", {}), questions=texts.get("question", {}),
-                      params=tuple(params), meta=meta)
+                      params=tuple(params), columns=tuple(columns), meta=meta)
 
 
 def catalogue(directory: str | Path | None = None) -> dict[str, SavedQuery]:
@@ -480,32 +516,64 @@ def results_json(columns: list[str], rows: list[dict[str, Node | None]]) -> dict
 
 
 def _strip_noise(sparql: str) -> str:
-    """The query with comments, strings and IRIs blanked (for keyword checks)."""
+    """The query with comments, strings and IRIs blanked by spaces (same length, so an index
+    into the result is an index into the query; used for keyword checks and binding)."""
     out, i, n = [], 0, len(sparql)
     while i < n:
         c = sparql[i]
         if c == "#":
             j = sparql.find("\n", i)
-            i = n if j < 0 else j
-            out.append(" ")
+            j = n if j < 0 else j
+            out.append(" " * (j - i))
+            i = j
             continue
         if c in "\"'":
             quote = sparql[i:i + 3] if sparql[i:i + 3] in ('"""', "'''") else c
             j = i + len(quote)
             while j < n and sparql[j:j + len(quote)] != quote:
                 j += 2 if sparql[j] == "\\" else 1
-            i = j + len(quote)
-            out.append(' "" ')
+            j = min(n, j + len(quote))
+            out.append(" " * (j - i))
+            i = j
             continue
         if c == "<":
-            m = re.match(r"<[^\s<>\"{}|^`\\]*>", sparql[i:])
+            m = _IRI_REF.match(sparql, i)
             if m:
-                i += m.end()
-                out.append(" <> ")
+                out.append(" " * (m.end() - i))
+                i = m.end()
                 continue
         out.append(c)
         i += 1
     return "".join(out)
+
+
+_IRI_REF = re.compile(r"<[^\s<>\"{}|^`\\]*>")
+_WHERE_BRACE = re.compile(r"(?<![\w:?$])WHERE\s*\{", re.IGNORECASE)
+
+
+def bind_params(sparql: str, bindings: Mapping[str, Node]) -> str:
+    """``sparql`` with one ``VALUES`` row binding ``bindings`` opening each WHERE group.
+
+    The outermost group and every sub-``SELECT … WHERE { … }`` get the same block, so a
+    parameter means the same value everywhere in the query (a sub-query that groups or limits
+    is restricted before it aggregates). Terms are written by
+    :func:`~kgtool.sparql_values.term_to_sparql`; a query without the WHERE keyword is bound by
+    :func:`~kgtool.sparql_values.bind_values` (outermost group only).
+    """
+    if not bindings:
+        return sparql
+    names = list(bindings)
+    for name in names:
+        if not _VARIABLE.fullmatch(name):
+            raise QueryError(f"not a valid variable name: {name!r}")
+    positions = [m.end() for m in _WHERE_BRACE.finditer(_strip_noise(sparql))]
+    if not positions:
+        return bind_values(sparql, bindings)
+    row = " ".join(term_to_sparql(bindings[name]) for name in names)
+    block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }} "
+    for at in reversed(positions):
+        sparql = sparql[:at] + block + sparql[at:]
+    return sparql
 
 
 _UPDATE_KEYWORDS = re.compile(
@@ -552,8 +620,7 @@ def prepare(name_or_query: str | SavedQuery, params: Mapping[str, Any] | None = 
     """The saved query and its SPARQL text with the parameters bound (as VALUES)."""
     query = name_or_query if isinstance(name_or_query, SavedQuery) else load(name_or_query, directory)
     bindings = parse_params(query, params)
-    sparql = bind_values(query.sparql, bindings) if bindings else query.sparql
-    return query, sparql
+    return query, bind_params(query.sparql, bindings)
 
 
 def run(source: SparqlSource, name: str | SavedQuery, params: Mapping[str, Any] | None = None,

@@ -242,7 +242,7 @@ def _apply_rules(kg: KnowledgeGraph, rules_dir: str | Path | None, max_rounds: i
             if progress:
                 print(f"round {round_number}: {name}", file=sys.stderr)
             derived = list(kg.store.query(text, use_default_graph_as_union=True))
-            kg.store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in derived)
+            kg.store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in derived)
         size = kg.count(INFERRED_GRAPH)
         if size == previous:
             break
@@ -250,7 +250,7 @@ def _apply_rules(kg: KnowledgeGraph, rules_dir: str | Path | None, max_rounds: i
 
 
 def _sectors(kg: KnowledgeGraph) -> dict[str, str]:
-    _, rows = kg.select(f"SELECT ?o ?s WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ ?o kg:sector ?s }} }}")
+    _, rows = kg.select("SELECT ?o ?s WHERE { ?o kg:sector ?s } ORDER BY ?o ?s")
     return {str(r["o"]): str(r["s"]) for r in rows}
 
 

@@ -4,9 +4,11 @@ and a writer that streams N-Triples into a staging graph and swaps it in atomica
 Identity and idempotence: each source file has a stable id (e.g. ``mhlw/jigyosho_120``) and its
 own named graph. An import writes into a staging graph, compares it with what the source's graph
 held before (so the summary says how many triples were added and removed), then replaces the
-source's graph in one SPARQL ``MOVE``. Re-importing the same file therefore changes nothing;
-importing a corrected file changes only what differs. Timestamps live in the import log graph,
-never in the data, so they do not break this.
+source's graph in one SPARQL ``MOVE``. When the source's graph does not exist yet (a first
+import) there is nothing to compare or replace: the triples go straight into it (``staging`` is
+then the source's graph itself), which saves copying them a second time. Re-importing the same
+file therefore changes nothing; importing a corrected file changes only what differs.
+Timestamps live in the import log graph, never in the data, so they do not break this.
 """
 from __future__ import annotations
 
@@ -127,8 +129,13 @@ class SourceWriter:
         self.path = path
         self.summary = summary
         self.graph = source_graph(source_id)
-        self.staging = self.graph + "/staging"
+        # First import of this source: write straight into its graph (see the module docstring).
+        self._direct = not kg.store.contains_named_graph(_named(self.graph))
+        self.staging = self.graph if self._direct else self.graph + "/staging"
         self.file_iri = iri(f"{KGD}source/{source_id}")
+        self._record_base = f"{KGD}source/{source_id}"
+        self._record_tail = (f"> <{RDF.type}> <{KG.SourceRecord}> .\n", f"> <{KG.rowNumber}> \"",
+                             f"\"^^<{XSD.integer}> .\n", f"> <{KG.sourceFile}> ")
         self._lines: list[str] = []
         self._files: set[str] = set()
         self._started = time.perf_counter()
@@ -140,14 +147,12 @@ class SourceWriter:
     def record(self, row: int, file: str | None = None) -> str:
         """Emit the provenance record of ``row`` (of ``file``, for sources made of several
         files) and return its IRI, for ``prov:wasDerivedFrom``."""
-        base = f"{KGD}source/{self.source_id}" + (f"/{segment(file)}" if file else "")
+        base = self._record_base + (f"/{segment(file)}" if file else "")
         file_iri = self.file_iri if file is None else self._file_node(base, file)
-        record = f"<{base}/row/{row}>"
-        self._lines.append(
-            f"{record} <{RDF.type}> <{KG.SourceRecord}> .\n"
-            f"{record} <{KG.rowNumber}> {typed(row, 'integer')} .\n"
-            f"{record} <{KG.sourceFile}> {file_iri} .\n")
-        return record
+        node = f"<{base}/row/{row}"
+        a, b, c, d = self._record_tail  # the hot path of every importer: one string per record
+        self._lines.append(f"{node}{a}{node}{b}{row}{c}{node}{d}{file_iri} .\n")
+        return node + ">"
 
     def _file_node(self, base: str, file: str) -> str:
         node = f"<{base}>"
@@ -167,12 +172,20 @@ class SourceWriter:
         if self._lines:
             data = "".join(self._lines).encode("utf-8")
             self._lines.clear()
-            self.kg.store.load(data, format=_NT, to_graph=_named(self.staging))
+            # bulk_load skips per-batch transactions (2-3x faster, far more on disk); a failed
+            # import drops the staging graph (abort), so its lack of atomicity loses nothing.
+            self.kg.store.bulk_load(data, format=_NT, to_graph=_named(self.staging))
 
     def commit(self) -> None:
         """Replace the source's graph by the staged triples and log the import."""
         self.flush()
         target, staging = f"<{self.graph}>", f"<{self.staging}>"
+        if self._direct:
+            added = _count(self.kg, f"SELECT (COUNT(*) AS ?n) {{ GRAPH {target} {{ ?s ?p ?o }} }}")
+            self.summary.triples_added, self.summary.triples_removed = added, 0
+            self.summary.seconds = time.perf_counter() - self._started
+            self._log()
+            return
         added = _count(self.kg, f"SELECT (COUNT(*) AS ?n) {{ GRAPH {staging} {{ ?s ?p ?o }} "
                                 f"FILTER NOT EXISTS {{ GRAPH {target} {{ ?s ?p ?o }} }} }}")
         removed = _count(self.kg, f"SELECT (COUNT(*) AS ?n) {{ GRAPH {target} {{ ?s ?p ?o }} "

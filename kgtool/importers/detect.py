@@ -1,6 +1,7 @@
 """Pick the importer for a file from its name and first bytes, then run it."""
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -12,6 +13,13 @@ from .base import ImportSummary
 FORMATS = ("csvw", "mhlw", "nta", "rdf")
 
 _MHLW_FIRST_COLUMN = "都道府県コード又は市町村コード"
+
+
+def _nta_first_line(text: str) -> bool:
+    """A Web-API summary line (4 fields) or a headerless 30-column record; quoted fields such
+    as English addresses hold commas, so fields are counted by the CSV rules."""
+    first = next(csv.reader([text.split("\n", 1)[0]]), [])
+    return len(first) in (4, 30)
 
 
 def detect_format(path: str | Path) -> str:
@@ -36,8 +44,7 @@ def detect_format(path: str | Path) -> str:
         text = head.decode("utf-8", errors="ignore").lstrip("\ufeff")
         if text.startswith(_MHLW_FIRST_COLUMN):
             return "mhlw"
-        first = text.split("\n", 1)[0]
-        if first.count(",") in (3, 29):  # Web-API summary line, or a headerless 30-column record
+        if _nta_first_line(text):
             return "nta"
         try:
             sjis = head.decode("shift_jis", errors="ignore")
@@ -45,7 +52,7 @@ def detect_format(path: str | Path) -> str:
             sjis = ""
         if sjis.startswith(_MHLW_FIRST_COLUMN):
             return "mhlw"
-        if sjis.split("\n", 1)[0].count(",") in (3, 29):
+        if _nta_first_line(sjis):
             return "nta"
     try:
         rdf_format(path)

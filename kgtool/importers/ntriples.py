@@ -5,6 +5,7 @@ Python object per term. These helpers do the escaping the N-Triples grammar requ
 """
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -12,9 +13,12 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 _LITERAL_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`]')
+
+
 def iri(value: str) -> str:
     """``<value>``, percent-encoding the characters an IRI may not contain."""
-    if any(c in value for c in ' <>"{}|\\^`') or any(ord(c) < 0x21 for c in value):
+    if _NOT_IN_IRI.search(value):
         value = quote(value, safe=":/?#[]@!$&'()*+,;=%~-._")
     return f"<{value}>"
 

@@ -1,0 +1,294 @@
+"""Benchmark: the saved partner query, embedded store (Oxigraph) vs plain rdflib, same run.
+
+Generates a national-scale graph deterministically from ``--seed`` and writes it as N-Triples:
+``--organizations`` organisations (default 200,000) of 17 legal forms in 1,739 municipalities
+(47 prefectures x 37, each adjacent to its neighbours on a 6-wide grid, stated one way only),
+their establishments (about 1.1 per organisation, services drawn from what each form runs),
+persons holding 1-3 posts, one network (council) per municipality with a third of its
+organisations as members, and co-production relations, some ended, some organisations closed.
+
+Then, in the same run and on the same quads:
+
+* ``kgtool``: the ontology and the file loaded into an in-memory :class:`KnowledgeGraph`,
+  :func:`kgtool.reason.materialize` run (sectors, classes, eligibility: what the queries rely
+  on), and ``kgtool.queries.run(kg, "partners", {"org": …})`` timed for ``--runs`` random
+  organisations (the whole call: parameter checking, binding, Oxigraph, rdflib terms out);
+* ``rdflib``: the store's union graph dumped as N-Triples and parsed into a plain in-memory
+  ``rdflib.Graph()`` (in a child process), and the same saved query run with ``Graph.query``
+  and ``initBindings={"org": …}`` (rdflib's own way to bind; faster for rdflib than the VALUES
+  text) for the first ``--rdflib-runs`` of those organisations (default 3). rdflib needs tens
+  of seconds for this query even on the 42-organisation example region, so each query gets
+  ``--rdflib-timeout`` seconds (default 600); when it runs out, the child is stopped and the
+  ratio printed is a lower bound (the timeout counts as that query's time).
+
+Both must return the same rows (partner and score) for every organisation rdflib ran; the
+script fails otherwise. Prints the median and p90 latency of each, the ratio, and whether the
+targets (median < 50 ms, >= 20x faster than rdflib) are met.
+
+    .venv/bin/python bench/bench_query.py                       # 200,000 organisations
+    .venv/bin/python bench/bench_query.py --organizations 20000 --runs 20 --rdflib-runs 3
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from kgtool.codes import local_government_check_digit  # noqa: E402
+from kgtool.namespaces import KG, KGD, LF, ORG, SKOS, SVC  # noqa: E402
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+#: legal form -> (weight, services its organisations run, mean establishments per organisation)
+FORMS: dict[str, tuple[int, tuple[str, ...], float]] = {
+    "KabushikiKaisha": (22, ("110", "150", "170", "320", "331", "430"), 2.0),
+    "YugenKaisha": (6, ("110", "150", "430"), 1.2),
+    "GodoKaisha": (4, ("110", "150", "780"), 1.0),
+    "ShakaiFukushiHojin": (8, ("510", "150", "110", "210", "430"), 2.5),
+    "ShakaiFukushiKyogikai": (1, ("110", "150", "living-support"), 2.0),
+    "IryoHojin": (7, ("520", "130", "140", "550", "430"), 1.8),
+    "NpoHojin": (12, ("110", "150", "living-support", "meal-delivery", "child-rearing-support"), 1.0),
+    "SeikatsuKyodoKumiai": (2, ("110", "150", "meal-delivery"), 1.2),
+    "NogyoKyodoKumiai": (2, ("150", "110"), 1.0),
+    "WorkersCollective": (2, ("meal-delivery", "living-support"), 0.8),
+    "IppanShadanHojin": (4, ("430", "110"), 0.5),
+    "KoekiZaidanHojin": (1, ("520",), 0.3),
+    "ShukyoHojin": (6, ("child-rearing-support",), 0.1),
+    "ChihoKokyoDantai": (1, ("510", "430"), 1.0),
+    "Chonaikai": (14, ("living-support", "community-development"), 0.3),
+    "Rojinkai": (5, ("meal-delivery", "living-support"), 0.2),
+    "OtherCivicGroup": (3, ("living-support", "disaster-recovery"), 0.3),
+}
+PREFECTURES, PER_PREFECTURE, GRID = 47, 37, 6
+
+
+def _iri(value: str) -> str:
+    return f"<{value}>"
+
+
+def generate(path: Path, organizations: int, seed: int) -> list[str]:
+    """Write the graph to ``path`` (N-Triples); return the organisation IRIs in order."""
+    rng = random.Random(seed)
+    a, label, located = _iri(RDF_TYPE), _iri(SKOS.prefLabel), _iri(KG.locatedIn)
+    operated, operates, provides = _iri(KG.operatedBy), _iri(KG.operates), _iri(KG.providesService)
+    held, post_in, member_of = _iri(ORG.heldBy), _iri(ORG.postIn), _iri(ORG.memberOf)
+    participant = _iri(KG.participant)
+    areas: list[list[str]] = []
+    lines: list[str] = []
+    out = path.open("w", encoding="utf-8")
+
+    def flush() -> None:
+        out.write("".join(lines))
+        lines.clear()
+
+    for pref in range(1, PREFECTURES + 1):
+        row = []
+        for i in range(PER_PREFECTURE):
+            code5 = f"{pref:02d}{200 + i:03d}"
+            row.append(_iri(f"{KGD}area/{code5}{local_government_check_digit(code5)}"))
+        for i, area in enumerate(row):
+            lines.append(f"{area} {a} {_iri(KG.Municipality)} .\n{area} {a} {_iri(KG.Area)} .\n")
+            for j in (i + 1, i + GRID):
+                if j < len(row) and (j != i + 1 or j % GRID):
+                    lines.append(f"{area} {_iri(KG.adjacentTo)} {row[j]} .\n")
+        areas.append(row)
+    flat_areas = [area for row in areas for area in row]
+    neighbours = {area: [row[j] for j in (i - 1, i + 1, i - GRID, i + GRID) if 0 <= j < len(row)]
+                  for row in areas for i, area in enumerate(row)}
+
+    forms = list(FORMS)
+    weights = [FORMS[f][0] for f in forms]
+    orgs: list[str] = []
+    by_area: dict[str, list[str]] = {area: [] for area in flat_areas}
+    establishment = 0
+    for n in range(organizations):
+        form = rng.choices(forms, weights)[0]
+        _, services, mean_sites = FORMS[form]
+        org = _iri(f"{KGD}org/bench/{n}")
+        area = rng.choice(flat_areas)
+        orgs.append(org)
+        by_area[area].append(org)
+        lines.append(f"{org} {a} {_iri(KG.Organization)} .\n{org} {_iri(KG.hasLegalForm)} "
+                     f"{_iri(LF[form])} .\n{org} {located} {area} .\n"
+                     f'{org} {label} "組織{n}"@ja .\n')
+        if rng.random() < 0.01:
+            lines.append(f"{org} {_iri(KG.status)} {_iri(KG.Closed)} .\n")
+        sites = int(mean_sites) + (rng.random() < mean_sites - int(mean_sites))
+        for _ in range(sites):
+            establishment += 1
+            site = _iri(f"{KGD}est/B{establishment:09d}")
+            where = area if rng.random() < 0.9 else rng.choice(neighbours[area] or [area])
+            lines.append(f"{site} {a} {_iri(KG.Establishment)} .\n{site} {operated} {org} .\n"
+                         f"{org} {operates} {site} .\n{site} {provides} {_iri(SVC[rng.choice(services)])} .\n"
+                         f"{site} {located} {where} .\n")
+        if len(lines) > 50_000:
+            flush()
+    for area, members in by_area.items():  # one council per municipality
+        network = _iri(f"{KGD}org/bench/council-{area[-7:-1]}")
+        lines.append(f"{network} {a} {_iri(KG.Network)} .\n{network} {a} {_iri(KG.Organization)} .\n"
+                     f"{network} {_iri(KG.hasLegalForm)} {_iri(LF.OtherCivicGroup)} .\n"
+                     f"{network} {located} {area} .\n")
+        for org in members:
+            if rng.random() < 0.33:
+                lines.append(f"{org} {member_of} {network} .\n")
+    flush()
+    post = 0
+    for person_n in range(organizations // 3):  # persons with 1-3 posts, mostly in one area
+        person = _iri(f"{KGD}person/bench/{person_n}")
+        lines.append(f"{person} {a} {_iri(KG.Person)} .\n")
+        home = rng.choice(flat_areas)
+        for _ in range(rng.choice((1, 1, 2, 2, 3))):
+            pool = by_area[home] if rng.random() < 0.8 else by_area[rng.choice(flat_areas)]
+            if not pool:
+                continue
+            post += 1
+            node = _iri(f"{KGD}post/bench/{post}")
+            lines.append(f"{node} {a} {_iri(ORG.Post)} .\n{node} {held} {person} .\n"
+                         f"{node} {post_in} {rng.choice(pool)} .\n")
+        if len(lines) > 50_000:
+            flush()
+    for rel_n in range(organizations // 10):  # co-production relations inside one area
+        pool = by_area[rng.choice(flat_areas)]
+        if len(pool) < 2:
+            continue
+        relation = _iri(f"{KGD}coprod/bench/{rel_n}")
+        lines.append(f"{relation} {a} {_iri(KG.CoProductionRelation)} .\n")
+        for org in rng.sample(pool, min(len(pool), rng.choice((2, 2, 3)))):
+            lines.append(f"{relation} {participant} {org} .\n")
+        if rng.random() < 0.3:
+            lines.append(f'{relation} {_iri(KG.endDate)} "2020-03-31"^^'
+                         f"<http://www.w3.org/2001/XMLSchema#date> .\n")
+    flush()
+    out.close()
+    return [org[1:-1] for org in orgs]
+
+
+def _median_p90(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
+
+
+def _rdflib_worker(union: str, sparql: str, orgs: list[str], queue) -> None:
+    """In a child process: parse the union graph into a plain rdflib Graph, run the query."""
+    import rdflib
+
+    graph = rdflib.Graph()
+    t0 = time.perf_counter()
+    graph.parse(union, format="nt")
+    queue.put(("parsed", len(graph), time.perf_counter() - t0))
+    for org in orgs:
+        t0 = time.perf_counter()
+        rows = list(graph.query(sparql, initBindings={"org": rdflib.URIRef(org)}))
+        seconds = time.perf_counter() - t0
+        queue.put(("query", org, seconds, sorted((str(r.partner), int(r.score)) for r in rows)))
+    queue.put(("done",))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--organizations", type=int, default=200_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=50, help="organisations queried on kgtool")
+    parser.add_argument("--rdflib-runs", type=int, default=3,
+                        help="of those, how many are also run on rdflib (slow)")
+    parser.add_argument("--rdflib-timeout", type=float, default=600.0,
+                        help="seconds allowed per rdflib query; beyond it the ratio is a lower bound")
+    args = parser.parse_args(argv)
+
+    import multiprocessing
+    import queue as queue_module
+
+    from kgtool import KnowledgeGraph
+    from kgtool.queries import load, run
+    from kgtool.reason import materialize
+
+    with tempfile.TemporaryDirectory(prefix="kgtool-bench-query-") as tmp:
+        data = Path(tmp) / "graph.nt"
+        t0 = time.perf_counter()
+        orgs = generate(data, args.organizations, args.seed)
+        print(f"generated {len(orgs):,} organisations -> {data.stat().st_size / 1e6:.0f} MB "
+              f"N-Triples in {time.perf_counter() - t0:.1f} s", flush=True)
+
+        kg = KnowledgeGraph()
+        t0 = time.perf_counter()
+        kg.load_ontology()
+        kg.load_file(data, graph=f"{KGD}graph/source/bench")
+        load_s = time.perf_counter() - t0
+        report = materialize(kg)
+        print(f"kgtool: loaded in {load_s:.1f} s, materialised {report.inferred_triples:,} triples "
+              f"in {report.seconds:.1f} s; {len(kg):,} quads", flush=True)
+
+        rng = random.Random(args.seed + 1)
+        sample = rng.sample(orgs, args.runs)
+        run(kg, "partners", {"org": sample[0]})  # warm-up
+        kg_times, kg_rows = [], {}
+        for org in sample:
+            t0 = time.perf_counter()
+            result = run(kg, "partners", {"org": org})
+            kg_times.append(time.perf_counter() - t0)
+            kg_rows[org] = sorted((str(r["partner"]), int(r["score"])) for r in result.rows)
+        kg_median, kg_p90 = _median_p90(kg_times)
+        mean_rows = statistics.mean(len(v) for v in kg_rows.values())
+        print(f"kgtool: {len(kg_times)} partner queries, median {kg_median * 1000:.1f} ms", flush=True)
+
+        union = Path(tmp) / "union.nt"
+        kg.serialize(union, format="nt")
+        del kg
+        context = multiprocessing.get_context("spawn")
+        messages = context.Queue()
+        worker = context.Process(target=_rdflib_worker, daemon=True,
+                                 args=(str(union), load("partners").sparql,
+                                       sample[: args.rdflib_runs], messages))
+        worker.start()
+        rdflib_times: list[float] = []
+        timed_out = False
+        try:
+            kind, triples, parse_s = messages.get(timeout=3600)
+            print(f"rdflib: parsed {triples:,} triples (the store's union graph) in {parse_s:.1f} s",
+                  flush=True)
+            while True:
+                message = messages.get(timeout=args.rdflib_timeout)
+                if message[0] == "done":
+                    break
+                _, org, seconds, rows = message
+                rdflib_times.append(seconds)
+                if rows != kg_rows[org]:
+                    print(f"MISMATCH for {org}: kgtool {len(kg_rows[org])} rows, rdflib {len(rows)}")
+                    return 1
+                print(f"rdflib: {org} in {seconds:.1f} s, same {len(rows)} rows", flush=True)
+        except queue_module.Empty:
+            timed_out = True
+        finally:
+            worker.terminate()
+            worker.join()
+
+        print()
+        print(f"partner query, {args.organizations:,} organisations, {mean_rows:.0f} partner rows "
+              f"on average")
+        print(f"  kgtool (embedded Oxigraph)  median {kg_median * 1000:9.1f} ms   p90 "
+              f"{kg_p90 * 1000:9.1f} ms   ({len(kg_times)} organisations)")
+        if rdflib_times:
+            rd_median, rd_p90 = _median_p90(rdflib_times)
+            print(f"  rdflib Graph (baseline)     median {rd_median * 1000:9.1f} ms   p90 "
+                  f"{rd_p90 * 1000:9.1f} ms   ({len(rdflib_times)} organisations, same rows checked)")
+        if timed_out:
+            bound = max([args.rdflib_timeout, *rdflib_times])
+            print(f"  rdflib did not answer within {args.rdflib_timeout:.0f} s "
+                  f"({len(rdflib_times)} of {args.rdflib_runs} queries finished)")
+            rd_median = statistics.median(rdflib_times + [bound]) if rdflib_times else bound
+        ratio = rd_median / kg_median
+        print(f"  ratio rdflib / kgtool: {'>= ' if timed_out else ''}{ratio:,.0f}x")
+        print(f"  target median < 50 ms: {'met' if kg_median < 0.05 else 'NOT met'}; "
+              f"target >= 20x: {'met' if ratio >= 20 else 'NOT met'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
