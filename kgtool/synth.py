@@ -237,7 +237,7 @@ def _write_mhlw(folder: Path, orgs: list, rng: random.Random, violations: int, p
                 est_no = f"{area[0][:2]}{rows_written:08d}"
                 reported = number
                 if bad_numbers_left > 0 and number and rows_written % 97 == 0:
-                    reported = number[:-1] + str((int(number[-1]) + 1) % 10)  # a typo: wrong check digit
+                    reported = str((int(number[0]) + 1) % 10) + number[1:]  # a wrong check digit
                     bad_numbers_left -= 1
                     planted["invalid_corporate_number_check_digit"] += 1
                 capacity = str(rng.randrange(10, 120)) if code in _WITH_CAPACITY else "0"
