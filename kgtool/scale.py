@@ -160,11 +160,14 @@ def _query(store: Path, repeats: int = 20) -> StepResult:
 def _params_for(saved, orgs: list[str], area: str | None) -> dict[str, str]:
     """Values for a saved query's required parameters on this store: its declared example, with
     example organisations and areas (which name the example region) replaced by ones present
-    here. Optional parameters stay unbound, which makes a query range over everything."""
+    here. An optional ``area`` is bound too (a coordinator looks at one area; unbound, a query
+    such as social-capital lists every organisation of the country); other optional parameters
+    stay unbound, which makes a query range over everything."""
     params: dict[str, str] = {}
     picked = iter(orgs)
+    about_one_org = any(p.required and (p.example or "").startswith("kgd:org/") for p in saved.params)
     for param in saved.params:
-        if not param.required:
+        if not param.required and not (param.name == "area" and area and not about_one_org):
             continue
         value = param.example or param.default or ""
         if value.startswith("kgd:org/") and orgs:
