@@ -56,7 +56,7 @@ from rdflib.term import BNode, Literal, Node, URIRef
 from .errors import QueryError
 from .namespaces import PREFIXES
 from .resources import queries_dir
-from .sparql_values import bind_values, term_to_sparql
+from .sparql_values import bind_values, strip_noise as _strip_noise, term_to_sparql
 
 __all__ = [
     "PARAM_TYPES", "Param", "SavedQuery", "QueryResult", "SparqlSource", "catalogue", "names",
@@ -515,39 +515,6 @@ def results_json(columns: list[str], rows: list[dict[str, Node | None]]) -> dict
 
 
 
-def _strip_noise(sparql: str) -> str:
-    """The query with comments, strings and IRIs blanked by spaces (same length, so an index
-    into the result is an index into the query; used for keyword checks and binding)."""
-    out, i, n = [], 0, len(sparql)
-    while i < n:
-        c = sparql[i]
-        if c == "#":
-            j = sparql.find("\n", i)
-            j = n if j < 0 else j
-            out.append(" " * (j - i))
-            i = j
-            continue
-        if c in "\"'":
-            quote = sparql[i:i + 3] if sparql[i:i + 3] in ('"""', "'''") else c
-            j = i + len(quote)
-            while j < n and sparql[j:j + len(quote)] != quote:
-                j += 2 if sparql[j] == "\\" else 1
-            j = min(n, j + len(quote))
-            out.append(" " * (j - i))
-            i = j
-            continue
-        if c == "<":
-            m = _IRI_REF.match(sparql, i)
-            if m:
-                out.append(" " * (m.end() - i))
-                i = m.end()
-                continue
-        out.append(c)
-        i += 1
-    return "".join(out)
-
-
-_IRI_REF = re.compile(r"<[^\s<>\"{}|^`\\]*>")
 _WHERE_BRACE = re.compile(r"(?<![\w:?$])WHERE\s*\{", re.IGNORECASE)
 
 

@@ -43,28 +43,48 @@ def term_to_sparql(term: Node | None) -> str:
     raise QueryError(f"cannot bind {term!r}: not an RDF term")
 
 
+_IRI_REF = re.compile(r"<[^\s<>\"{}|^`\\]*>")
+
+
+def strip_noise(sparql: str) -> str:
+    """The query with comments, strings and IRIs blanked by spaces (same length, so an index
+    into the result is an index into the query; used for keyword checks and binding)."""
+    out, i, n = [], 0, len(sparql)
+    while i < n:
+        c = sparql[i]
+        if c == "#":
+            j = sparql.find("\n", i)
+            j = n if j < 0 else j
+            out.append(" " * (j - i))
+            i = j
+            continue
+        if c in "\"'":
+            quote = sparql[i:i + 3] if sparql[i:i + 3] in ('"""', "'''") else c
+            j = i + len(quote)
+            while j < n and sparql[j:j + len(quote)] != quote:
+                j += 2 if sparql[j] == "\\" else 1
+            j = min(n, j + len(quote))
+            out.append(" " * (j - i))
+            i = j
+            continue
+        if c == "<":
+            m = _IRI_REF.match(sparql, i)
+            if m:
+                out.append(" " * (m.end() - i))
+                i = m.end()
+                continue
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
 def _where_brace(query: str) -> int:
     """Index of the ``{`` opening the outermost WHERE group (skipping strings, IRIs, comments,
     and a CONSTRUCT template)."""
-    depth, i, n = 0, 0, len(query)
-    groups_seen = 0
-    construct = re.search(r"\bCONSTRUCT\s*\{", query, re.IGNORECASE) is not None
-    while i < n:
-        c = query[i]
-        if c == "#":
-            i = query.find("\n", i)
-            i = n if i < 0 else i
-            continue
-        if c in "\"'":
-            quote = query[i:i + 3] if query[i:i + 3] in ('"""', "'''") else c
-            j = i + len(quote)
-            while j < n and query[j:j + len(quote)] != quote:
-                j += 2 if query[j] == "\\" else 1
-            i = j + len(quote)
-            continue
-        if c == "<" and re.match(r"<[^\s<>\"{}|^`\\]*>", query[i:]):
-            i = query.index(">", i) + 1
-            continue
+    text = strip_noise(query)
+    depth, groups_seen = 0, 0
+    construct = re.search(r"\bCONSTRUCT\s*\{", text, re.IGNORECASE) is not None
+    for i, c in enumerate(text):
         if c == "{":
             if depth == 0:
                 groups_seen += 1
@@ -73,7 +93,6 @@ def _where_brace(query: str) -> int:
             depth += 1
         elif c == "}":
             depth -= 1
-        i += 1
     raise QueryError("cannot find the WHERE group of the query to bind parameters in")
 
 
