@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import shutil
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Iterable
@@ -241,8 +242,14 @@ def _apply_rules(kg: KnowledgeGraph, rules_dir: str | Path | None, max_rounds: i
         for name, text in texts:
             if progress:
                 print(f"round {round_number}: {name}", file=sys.stderr)
-            derived = list(kg.store.query(text, use_default_graph_as_union=True))
-            kg.store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in derived)
+            # Stream what a rule derives through a temporary N-Triples file, then bulk-load it:
+            # memory stays flat on national graphs, and the store is not written while read.
+            with tempfile.NamedTemporaryFile(suffix=".nt") as spool:
+                ox.serialize(kg.store.query(text, use_default_graph_as_union=True), spool,
+                             format=ox.RdfFormat.N_TRIPLES)
+                spool.flush()
+                if spool.tell():
+                    kg.store.bulk_load(path=spool.name, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
         size = kg.count(INFERRED_GRAPH)
         if size == previous:
             break
