@@ -36,7 +36,9 @@ Legal forms: each name variant of an entity is matched against the ontology's pa
 entity with a valid corporate number one recognised variant settles the form for all its rows
 (the most frequent recognised form wins, conflicts are reported); a corporate number matching a
 form's ``kg:corporateNumberRegex`` (local governments) decides the form; an entity already known
-to the store with a form (another file, the NTA registry) counts as recognised. Nothing else is
+to the store with a form (another file, the NTA registry) counts as recognised. When no name
+variant shows a form, an establishment name of the same rows that contains the entity's name and
+writes out a form is evidence (医療法人　慶仁会　城山病院 run by 慶仁会). Nothing else is
 guessed: unrecognised names are listed in the summary.
 
 Streaming: rows are read one at a time and written as N-Triples through
@@ -171,6 +173,8 @@ class _Entity:
     names: Counter[str] = field(default_factory=Counter)
     numbers: set[str] = field(default_factory=set)
     first_row: int = 0
+    # establishment names that spell out the entity's name (医療法人　慶仁会　城山病院 for 慶仁会)
+    establishment_names: Counter[str] = field(default_factory=Counter)
 
 
 def _lit(value: str) -> str:
@@ -321,7 +325,7 @@ class _Run:
                 out.append(f"{est} {_P_CAPACITY} \"{int(capacity)}\"{_DT_INTEGER} .\n")
             else:
                 self._warn(line, _C_CAPACITY, "is not a whole number; dropped", capacity)
-        entity = self._entity(line, c[_C_CN], c[_C_ORG], pref2)
+        entity = self._entity(line, c[_C_CN], c[_C_ORG], pref2, c[_C_NAME])
         if entity is not None:
             out.append(f"{est} {_P_OPERATED_BY} {entity} .\n{entity} {_P_OPERATES} {est} .\n"
                        f"{entity} {_P_DERIVED} {record} .\n")
@@ -377,8 +381,9 @@ class _Run:
             if pref_name:
                 out.append(f"{pref} {_P_LABEL} {_ja(pref_name)} .\n")
 
-    def _entity(self, line: int, number: str, name: str, pref2: str) -> str | None:
-        """The IRI of the row's legal entity (registering its name and number), or None."""
+    def _entity(self, line: int, number: str, name: str, pref2: str, establishment_name: str) -> str | None:
+        """The IRI of the row's legal entity (registering its name and number, and the
+        establishment's name when it spells out the entity's), or None."""
         number = number.strip()
         valid = self.valid_numbers.get(number)
         if valid is None:
@@ -409,6 +414,8 @@ class _Run:
             entity = self.entities[node] = _Entity(node, valid, first_row=line)
         if name:
             entity.names[name] += 1
+            if len(name) > 1 and name in establishment_name and name != establishment_name:
+                entity.establishment_names[establishment_name] += 1
         if number:
             entity.numbers.add(number)
         return node
@@ -456,6 +463,13 @@ class _Run:
             form = self.recognizer.recognize(name)
             if form is not None:
                 votes[form] += count
+        if not votes:
+            # Second-hand evidence, from the same rows: an establishment named after its operator
+            # with the legal form written out (医療法人　慶仁会　城山病院, operator 慶仁会).
+            for name, count in entity.establishment_names.items():
+                form = self.recognizer.recognize(name)
+                if form is not None:
+                    votes[form] += count
         if not votes:
             return None
         ranked = sorted(votes.items(), key=lambda item: (-item[1], item[0]))
