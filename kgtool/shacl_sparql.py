@@ -119,6 +119,20 @@ def path_sparql(shapes: Graph, path: Node) -> str:
     raise Unsupported(f"not a SHACL path: {path!r}")
 
 
+def _one_step(shapes: Graph, path: Node) -> bool:
+    """True for a path that is one triple pattern away: an IRI, its inverse, or alternatives
+    of those (cheap to evaluate with both ends unbound)."""
+    if isinstance(path, URIRef):
+        return True
+    inverse = shapes.value(path, SH.inversePath)
+    if inverse is not None:
+        return isinstance(inverse, URIRef)
+    alternatives = shapes.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return all(_one_step(shapes, p) for p in Collection(shapes, alternatives))
+    return False
+
+
 def path_key(graph: Graph, path: Node | None) -> str | None:
     """A canonical text for a result path, so paths compare equal across graphs and blank nodes."""
     if path is None:
@@ -360,6 +374,7 @@ class _Compiler:
             return f"{{ SELECT {select} WHERE {{ {body} }} {modifiers} }} FILTER {in_target}"
 
         ranges = [(op, bound) for predicate, op in _RANGES.items() for bound in g.objects(shape, predicate)]
+        classes = list(g.objects(shape, SH["class"]))  # in value_violations' order
         for component, violated in value_violations(g, shape):
             if component in _RANGE_COMPONENTS:
                 before = len(out)
@@ -373,9 +388,14 @@ class _Compiler:
             if node_shape:
                 add(component, f"{target} BIND (?this AS ?value) FILTER ({violated})")
             elif component == SH.ClassConstraintComponent:
-                # check each distinct value once, then find who points to the bad ones
+                # Each distinct value checked once, then who points to the bad ones. MINUS, not
+                # FILTER NOT EXISTS: Oxigraph pushes a filter below the DISTINCT (a path walk per
+                # triple), while MINUS walks the class's instances once (15 s -> 0.2 s at 200k).
+                cls = _term(classes.pop(0))
                 add(component, f"{{ SELECT ?value WHERE {{ {{ SELECT DISTINCT ?value WHERE {{ ?_s {p} ?value }} }} "
-                               f"FILTER ({violated}) }} }} ?this {p} ?value . FILTER {in_target}")
+                               f"MINUS {{ ?value <{RDF.type}>/<{RDFS.subClassOf}>* {cls} }} }} }} "
+                               f"?this {p} ?value . FILTER {in_target}")
+                continue
             else:
                 add(component, candidates(f"?this {p} ?value . FILTER ({violated})"))
         for value in g.objects(shape, SH.hasValue):
@@ -385,7 +405,7 @@ class _Compiler:
                 f"{target} FILTER NOT EXISTS {{ ?this {p} ?_hv FILTER (sameTerm(?_hv, {_term(value)})) }}",
                 select="?this")
         if not node_shape:
-            self._property_only(shape, p, target, candidates, add)
+            self._property_only(shape, path, p, target, candidates, add)
         elif any((shape, q, None) in g for q in (SH.minCount, SH.maxCount, SH.uniqueLang, SH.equals,
                                                   SH.disjoint, SH.lessThan, SH.lessThanOrEquals)):
             raise Unsupported("property-pair or cardinality constraints on a node shape")
@@ -398,13 +418,16 @@ class _Compiler:
                 msgs=list(g.objects(constraint, SH.message)) or messages)
         return out
 
-    def _property_only(self, shape: Node, p: str | None, target: str, candidates, add) -> None:
+    def _property_only(self, shape: Node, path: Node, p: str | None, target: str, candidates, add) -> None:
         g = self.shapes
         for n in g.objects(shape, SH.minCount):
             n = int(n)
             if n == 1:
-                add(SH.MinCountConstraintComponent, f"{target} FILTER NOT EXISTS {{ ?this {p} ?_v }}",
-                    select="?this")
+                # A one-step path: MINUS scans its triples once (a hash anti-join) instead of one
+                # NOT EXISTS evaluation per focus node; a longer path might be costly unbound.
+                check = (f"MINUS {{ ?this {p} ?_v }}" if _one_step(g, path)
+                         else f"FILTER NOT EXISTS {{ ?this {p} ?_v }}")
+                add(SH.MinCountConstraintComponent, f"{target} {check}", select="?this")
             elif n > 1:
                 add(SH.MinCountConstraintComponent,
                     f"{{ SELECT ?this WHERE {{ {target} OPTIONAL {{ ?this {p} ?_v }} }} "

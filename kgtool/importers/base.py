@@ -17,6 +17,7 @@ import hashlib
 import sys
 import time
 import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -137,6 +138,8 @@ class SourceWriter:
         self._record_tail = (f"> <{RDF.type}> <{KG.SourceRecord}> .\n", f"> <{KG.rowNumber}> \"",
                              f"\"^^<{XSD.integer}> .\n", f"> <{KG.sourceFile}> ")
         self._lines: list[str] = []
+        self._loader: ThreadPoolExecutor | None = None
+        self._pending: Future[None] | None = None
         self._files: set[str] = set()
         self._started = time.perf_counter()
         summary.graph = self.graph
@@ -166,19 +169,45 @@ class SourceWriter:
         """Queue N-Triples text (one or more complete lines)."""
         self._lines.append(lines)
         if len(self._lines) >= _BATCH_LINES:
-            self.flush()
+            self.submit()
 
     def flush(self) -> None:
-        if self._lines:
-            data = "".join(self._lines).encode("utf-8")
-            self._lines.clear()
-            # bulk_load skips per-batch transactions (2-3x faster, far more on disk); a failed
-            # import drops the staging graph (abort), so its lack of atomicity loses nothing.
-            self.kg.store.bulk_load(data, format=_NT, to_graph=_named(self.staging))
+        """Write everything queued so far; when it returns, the store holds it."""
+        self.submit()
+        self._wait()
+
+    def submit(self) -> None:
+        """Hand the queued text to the loader thread. Oxigraph parses and indexes without
+        holding the GIL, so the importer builds the next batch meanwhile (two cores: the load
+        and the row loop overlap). One batch at most waits, which bounds the memory."""
+        if not self._lines:
+            return
+        data = "".join(self._lines)
+        self._lines.clear()
+        self._wait()
+        if self._loader is None:
+            self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kgtool-load")
+        self._pending = self._loader.submit(self._load, data)
+
+    def _load(self, data: str) -> None:
+        # bulk_load skips per-batch transactions (2-3x faster, far more on disk); a failed
+        # import drops the staging graph (abort), so its lack of atomicity loses nothing.
+        self.kg.store.bulk_load(data.encode("utf-8"), format=_NT, to_graph=_named(self.staging))
+
+    def _wait(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()  # re-raises a load error in the importer's thread
+
+    def _close_loader(self) -> None:
+        if self._loader is not None:
+            self._loader.shutdown(wait=True)
+            self._loader = None
 
     def commit(self) -> None:
         """Replace the source's graph by the staged triples and log the import."""
         self.flush()
+        self._close_loader()
         target, staging = f"<{self.graph}>", f"<{self.staging}>"
         if self._direct:
             added = _count(self.kg, f"SELECT (COUNT(*) AS ?n) {{ GRAPH {target} {{ ?s ?p ?o }} }}")
@@ -197,6 +226,11 @@ class SourceWriter:
 
     def abort(self) -> None:
         self._lines.clear()
+        try:
+            self._wait()
+        except Exception:  # noqa: BLE001 - the import already failed; its staging graph goes
+            pass
+        self._close_loader()
         self.kg.drop_graph(self.staging)
 
     def _log(self) -> None:

@@ -484,6 +484,7 @@ class _Run:
         store gives them (one query for all entities)."""
         if not self.entities:
             return {}
+        self.writer.flush()  # no read while the loader thread writes
         values = " ".join(term_to_sparql(URIRef(node[1:-1])) for node in self.entities)
         own = term_to_sparql(URIRef(self.writer.graph))
         staging = term_to_sparql(URIRef(self.writer.staging))

@@ -557,7 +557,7 @@ def import_nta(kg: KnowledgeGraph, path: str | Path, *, source_id: str | None = 
         for record in stream:
             converter.convert(record)
             if record.row % _FLUSH_ROWS == 0:
-                writer.flush()  # bound the memory the queued N-Triples text takes
+                writer.submit()  # bound the memory the queued N-Triples text takes
         if not xml and header.values:
             summary.format = "nta-webapi-csv"
         _check_header(header, summary, path.name)
