@@ -228,19 +228,7 @@ class KnowledgeGraph:
         if not isinstance(result, ox.QuerySolutions):
             raise InputError("expected a SELECT query")
         names = [v.value for v in result.variables]
-        # Result columns repeat few distinct terms (sectors, forms, booleans, small counts), and
-        # building an rdflib Literal parses its value: convert each distinct term once.
-        converted: dict[Any, Node | None] = {None: None}
-        rows = []
-        for solution in result:
-            row = {}
-            for n in names:
-                term = solution[n]
-                try:
-                    row[n] = converted[term]
-                except KeyError:
-                    row[n] = converted[term] = to_rdflib(term)
-            rows.append(row)
+        rows = [{n: to_rdflib(solution[n]) for n in names} for solution in result]
         return names, rows
 
     def ask(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> bool:

@@ -374,11 +374,9 @@ def run_fast(kg: KnowledgeGraph, shapes: Graph, compiled: CompiledShapes | None 
 
 def _solutions(kg: KnowledgeGraph, q: CompiledQuery, sparql: str) -> list[dict[str, Node | None]]:
     try:
-        solutions = kg.store.query(sparql, use_default_graph_as_union=True)
-    except SyntaxError as exc:
+        return kg.select(sparql)[1]
+    except InputError as exc:
         raise InputError(f"shape {q.shape}: compiled query rejected: {exc}\n{sparql}") from exc
-    names = [v.value for v in solutions.variables]
-    return [{n: to_rdflib(solution[n]) for n in names} for solution in solutions]
 
 
 def _collect(q: CompiledQuery, rows: list[dict[str, Node | None]], shapes: Graph,

@@ -458,18 +458,9 @@ class _Run:
                           if entity.valid_number and (f := self.recognizer.recognize_corporate_number(n))), None)
         if by_number is not None:
             return by_number
-        votes: Counter[str] = Counter()
-        for name, count in entity.names.items():
-            form = self.recognizer.recognize(name)
-            if form is not None:
-                votes[form] += count
-        if not votes:
-            # Second-hand evidence, from the same rows: an establishment named after its operator
-            # with the legal form written out (医療法人　慶仁会　城山病院, operator 慶仁会).
-            for name, count in entity.establishment_names.items():
-                form = self.recognizer.recognize(name)
-                if form is not None:
-                    votes[form] += count
+        # Second-hand evidence only when the names show no form: an establishment named after
+        # its operator with the legal form written out (医療法人　慶仁会　城山病院, operator 慶仁会).
+        votes = self._votes(entity.names) or self._votes(entity.establishment_names)
         if not votes:
             return None
         ranked = sorted(votes.items(), key=lambda item: (-item[1], item[0]))
@@ -478,6 +469,15 @@ class _Run:
                        f"legal forms ({', '.join(f.rsplit('/', 1)[-1] for f, _ in ranked)}); the most "
                        "frequent is used", " / ".join(sorted(entity.names)))
         return ranked[0][0]
+
+    def _votes(self, names: Counter[str]) -> Counter[str]:
+        """The legal forms ``names`` announce, weighted by how often each name occurs."""
+        votes: Counter[str] = Counter()
+        for name, count in names.items():
+            form = self.recognizer.recognize(name)
+            if form is not None:
+                votes[form] += count
+        return votes
 
     def _known_elsewhere(self, kg: KnowledgeGraph) -> dict[str, str | None]:
         """Entities of this file already in another graph of the store, with a legal form the
