@@ -249,7 +249,9 @@ def _apply_rules(kg: KnowledgeGraph, rules_dir: str | Path | None, max_rounds: i
                              format=ox.RdfFormat.N_TRIPLES)
                 spool.flush()
                 if spool.tell():
-                    kg.store.bulk_load(path=spool.name, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+                    # lenient: Oxigraph wrote these terms itself, so re-validating them is waste
+                    kg.store.bulk_load(path=spool.name, format=ox.RdfFormat.N_TRIPLES, to_graph=graph,
+                                       lenient=True)
         size = kg.count(INFERRED_GRAPH)
         if size == previous:
             break

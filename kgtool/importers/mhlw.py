@@ -69,7 +69,7 @@ from ..store import KnowledgeGraph
 from .base import ImportSummary, Problem, SourceWriter
 from .base import progress as _progress
 from .names import LegalFormRecognizer, normalize_name
-from .ntriples import XSD, iri
+from .ntriples import XSD, escape, iri
 
 __all__ = ["HEADER", "import_mhlw", "service_catalogue"]
 
@@ -91,7 +91,8 @@ _EST_NUMBER = re.compile(r"[0-9A-Z]{10}")
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 _INTEGER = re.compile(r"[0-9]+")
 # An absolute http(s) URL: ASCII host, any path that an IRI allows (non-ASCII included).
-_HTTP_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[^\s<>\"{}|\\^`\x00-\x1f\u3000]*)?")
+_HTTP_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?"
+                       r"(?:/(?:[^\s<>\"{}|\\^`\x00-\x1f\u3000%]|%[0-9A-Fa-f]{2})*)?")
 _HEAD_BYTES = 1 << 16
 
 # Pre-built N-Triples fragments of the hot path.
@@ -127,7 +128,6 @@ _EST = f"<{KGD}est/"
 _AREA = f"<{KGD}area/"
 _ORG_CN = f"<{KGD}org/cn/"
 _ORG_NAME = f"<{KGD}org/name/"
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
 @dataclass(frozen=True)
@@ -178,11 +178,11 @@ class _Entity:
 
 
 def _lit(value: str) -> str:
-    return f'"{value.translate(_ESCAPES)}"'
+    return f'"{escape(value)}"'
 
 
 def _ja(value: str) -> str:
-    return f'"{value.translate(_ESCAPES)}"@ja'
+    return f'"{escape(value)}"@ja'
 
 
 def import_mhlw(kg: KnowledgeGraph, path: str | Path, *, source_id: str | None = None,
@@ -203,7 +203,7 @@ def import_mhlw(kg: KnowledgeGraph, path: str | Path, *, source_id: str | None =
     encoding = _detect_encoding(path)
     source_id = source_id or f"mhlw/{path.stem}"
     summary = ImportSummary(source=str(path), format="mhlw")
-    with SourceWriter(kg, source_id, path, summary) as writer:
+    with SourceWriter(kg, source_id, path, summary, lenient=True) as writer:
         run = _Run(writer, summary, path, file_code, services, recognizer)
         reader = csv.reader(_decoded_lines(path, encoding))
         try:

@@ -551,7 +551,8 @@ def import_nta(kg: KnowledgeGraph, path: str | Path, *, source_id: str | None = 
         fmt = "nta-csv"
     summary = ImportSummary(source=str(path), format=fmt)
     converter_args = (summary, path.name, KindForms.default(), LegalFormRecognizer.default())
-    with SourceWriter(kg, source_id or f"nta/{path.stem}", path, summary) as writer:
+    with SourceWriter(kg, source_id or f"nta/{path.stem}", path, summary,
+                      lenient=True) as writer:
         converter = _Converter(writer, *converter_args)
         stream = _progress(records, total=None, desc=path.name) if progress else records
         for record in stream:
