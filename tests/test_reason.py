@@ -73,3 +73,19 @@ def test_example_region_is_consistent_and_every_organisation_placed(example_kg):
     for row in rows:
         assert report.sectors[str(row["o"])] == default[str(row["form"])], row
     assert set(report.sectors.values()) == {str(KG.State), str(KG.Market), str(KG.Community), str(KG.ThirdSector)}
+
+
+def test_present_in_is_the_seat_and_every_establishment_area(example_kg):
+    """kg:presentIn (rules 70 and 71: kg:locatedIn ⊑ kg:presentIn, and the chain
+    kg:operates ∘ kg:locatedIn) holds exactly where an organisation has its seat or runs an
+    establishment, including organisations present beyond their seat's area."""
+    kg = KnowledgeGraph()
+    kg.load_data(example_kg.serialize(format="nquads"), format="nquads")
+    materialize(kg)
+    pairs = "SELECT ?o ?a WHERE { ?o a kg:Organization . %s }"
+    _, present = kg.select(pairs % "?o kg:presentIn ?a")
+    _, expected = kg.select(pairs % "{ ?o kg:locatedIn ?a } UNION { ?site kg:operatedBy ?o ; kg:locatedIn ?a }")
+    as_set = lambda rows: {(str(r["o"]), str(r["a"])) for r in rows}  # noqa: E731
+    assert as_set(present) == as_set(expected) and len(as_set(present)) >= 30
+    _, beyond = kg.select("SELECT ?o WHERE { ?o kg:presentIn ?a . FILTER NOT EXISTS { ?o kg:locatedIn ?a } }")
+    assert beyond, "the example region should have an organisation present beyond its seat"
