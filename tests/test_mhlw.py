@@ -263,6 +263,7 @@ def test_bad_cells_are_reported_by_row_and_field(mhlw_dir, tmp_path):
     rows[5][0] = "011020"         # wrong check digit of the area code: warning
     rows[6][13], rows[6][14] = "", ""  # no operator at all: warning, kept
     rows[2][19] = "http://example.jp/a%zz"  # not an IRI (bad percent escape): warning, dropped
+    rows[6][19] = "http://example.jp/a#b#c"  # two fragments: not an IRI either
     rows[1][19] = "http://example.jp/%E4%BB%8B/護"  # valid: kept as written
     kg = KnowledgeGraph()
     s = import_mhlw(kg, _write(tmp_path / "jigyosho_710.csv", rows), progress=False)
@@ -270,9 +271,9 @@ def test_bad_cells_are_reported_by_row_and_field(mhlw_dir, tmp_path):
     got = {(p.row, p.field, p.severity) for p in s.problems}
     assert {(2, "定員", "warning"), (3, "緯度", "warning"), (4, "事業所番号", "error"), (5, None, "error"),
             (6, "都道府県コード又は市町村コード", "warning"), (7, "法人番号", "warning"),
-            (3, "URL", "warning")} <= got
+            (3, "URL", "warning"), (7, "URL", "warning")} <= got
     urls = {str(r["u"]) for r in kg.select("SELECT ?u { GRAPH ?g { ?e <http://schema.org/url> ?u } }")[1]}
-    assert "http://example.jp/%E4%BB%8B/護" in urls and not any("%zz" in u for u in urls)
+    assert "http://example.jp/%E4%BB%8B/護" in urls and not any("%zz" in u or "#c" in u for u in urls)
     data = s.as_dict()
     assert {(r["file"], r["row"]) for r in data["rejected"]} == {("jigyosho_710.csv", 4), ("jigyosho_710.csv", 5)}
 

@@ -389,6 +389,25 @@ def test_social_capital(region):
     assert org("aoba-fukushi") not in rows  # Aoba Town, not Hikarino
 
 
+
+def test_social_capital_counts_an_organisation_with_no_known_area(region):
+    """The area-less case: kg:presentIn drives the area mode only, so an organisation with no
+    seat and no establishment still gets its ties when no area, or it alone, is asked for."""
+    kg = KnowledgeGraph()
+    kg.load_data(region.serialize(format="nquads"), format="nquads")
+    nowhere = f"{KGD}org/test/nowhere"
+    kg.load_data(f"""@prefix kg: <{KG}> . @prefix org: <http://www.w3.org/ns/org#> .
+        @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        <{nowhere}> a kg:Organization ; skos:prefLabel "所在地不明の会"@ja .
+        <{KGD}post/test/nowhere-chair> a org:Post ; org:postIn <{nowhere}> ;
+            org:heldBy <{KGD}person/suzuki-ichiro> .""", format="turtle", graph="urn:test")
+    for params in ({"org": nowhere}, {}):
+        rows = by(run(kg, "social-capital", params), "organization")
+        row = rows[URIRef(nowhere)]
+        # one post; Suzuki's other organisations (hikari-care, mimamori, itchome …) are its peers
+        assert int(row["posts"]) == 1 and int(row["sharedPersonOrganizations"]) >= 2, params
+    assert URIRef(nowhere) not in by(run(kg, "social-capital", {"area": "kgd:area/992011"}), "organization")
+
 # ---------------------------------------------------------------------------------------
 # Command line
 # ---------------------------------------------------------------------------------------

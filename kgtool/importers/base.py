@@ -199,7 +199,7 @@ class SourceWriter:
 
         * in memory: to a loader thread. Oxigraph parses and indexes without holding the GIL, so
           the importer builds the next batch meanwhile. One batch at most waits (bounded memory).
-        * on disk: to a temporary N-Triples file (``TMPDIR``), loaded by one ``bulk_load`` at
+        * on disk: to a temporary N-Triples file beside the store, loaded by one ``bulk_load`` at
           :meth:`flush`. RocksDB ingests one large load on two threads about twice as fast as
           many batches, each of which it must merge into what the store already holds.
         """
@@ -210,7 +210,10 @@ class SourceWriter:
         self._size = 0
         if self.kg.path is not None:
             if self._spool is None:
-                self._spool = tempfile.NamedTemporaryFile(prefix="kgtool-import-", suffix=".nt")
+                # next to the store, not in TMPDIR: /tmp is RAM on many systems, and a national
+                # source spools ~2 GB
+                self._spool = tempfile.NamedTemporaryFile(prefix="kgtool-import-", suffix=".nt",
+                                                          dir=self.kg.path.parent)
             self._spool.write(data)
             return
         self._wait()

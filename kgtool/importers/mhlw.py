@@ -57,6 +57,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from rdflib.namespace import RDFS as _RDFS
 from rdflib.namespace import SKOS as _SKOS
 from rdflib.term import URIRef
@@ -315,7 +317,7 @@ class _Run:
             out.append(f"{est} {_P_FAX} {_lit(c[_C_FAX])} .\n")
         url = c[_C_URL]
         if url:
-            if _HTTP_URL.fullmatch(url):
+            if _HTTP_URL.fullmatch(url) and _is_iri(url):
                 out.append(f"{est} {_P_URL} <{url}> .\n")
             else:
                 self._warn(line, _C_URL, "is not an absolute http(s) URL; dropped", url)
@@ -495,6 +497,17 @@ class _Run:
             f"}} GROUP BY ?e")
         _, rows = kg.select(query)
         return {f"<{row['e']}>": (str(row["form"]) if row.get("form") is not None else None) for row in rows}
+
+
+def _is_iri(value: str) -> bool:
+    """Whether Oxigraph accepts ``value`` as an IRI: the importer loads leniently (no IRI
+    checks), so a URL from the data is checked here (a second ``#``, ``[``, control or
+    private-use characters pass the URL pattern but are not IRIs)."""
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _file_service_code(path: Path, services: ServiceCatalogue) -> str | None:
