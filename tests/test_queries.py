@@ -390,6 +390,19 @@ def test_social_capital(region):
 
 
 
+def test_a_candidate_without_legal_form_is_one_row(region):
+    """An organisation with no legal form is a candidate like any other, in one row: its
+    governance is unknown, not every legal form's default."""
+    kg = KnowledgeGraph()
+    kg.load_data(region.serialize(format="nquads"), format="nquads")
+    formless = f"{KGD}org/test/formless"
+    kg.load_data(f"""@prefix kg: <{KG}> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        <{formless}> a kg:Organization ; skos:prefLabel "法人格不明の会"@ja ;
+            kg:locatedIn <{KGD}area/992011> ; kg:sector kg:Community .""", format="turtle", graph="urn:test")
+    rows = [r for r in run(kg, "partners", {"org": "kgd:org/hikarino/hikari-care"}).rows
+            if r["partner"] == URIRef(formless)]
+    assert len(rows) == 1 and rows[0]["governance"] is None and rows[0]["legalForm"] is None
+
 def test_social_capital_counts_an_organisation_with_no_known_area(region):
     """The area-less case: kg:presentIn drives the area mode only, so an organisation with no
     seat and no establishment still gets its ties when no area, or it alone, is asked for."""
