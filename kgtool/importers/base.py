@@ -164,8 +164,9 @@ class SourceWriter:
         file_iri = self.file_iri if file is None else self._file_node(base, file)
         node = f"<{base}/row/{row}"
         a, b, c, d = self._record_tail  # the hot path of every importer: one string per record
-        self._lines.append(f"{node}{a}{node}{b}{row}{c}{node}{d}{file_iri} .\n")
-        self._size += 300
+        record = f"{node}{a}{node}{b}{row}{c}{node}{d}{file_iri} .\n"
+        self._lines.append(record)
+        self._size += len(record)
         return node + ">"
 
     def _file_node(self, base: str, file: str) -> str:
@@ -242,7 +243,7 @@ class SourceWriter:
         self._close_loader()
         target, staging = f"<{self.graph}>", f"<{self.staging}>"
         if self._direct:
-            added = _count(self.kg, f"SELECT (COUNT(*) AS ?n) {{ GRAPH {target} {{ ?s ?p ?o }} }}")
+            added = self.kg.count(self.graph)
             self.summary.triples_added, self.summary.triples_removed = added, 0
             self.summary.seconds = time.perf_counter() - self._started
             self._log()

@@ -58,7 +58,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
-
 from rdflib.namespace import RDFS as _RDFS
 from rdflib.namespace import SKOS as _SKOS
 from rdflib.term import URIRef
