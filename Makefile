@@ -1,11 +1,12 @@
 # Two commands do everything on a fresh machine (see README.md):
 #   make demo   — install, then run the main job on the embedded store
-#   make test   — install (Python and Debian packages), then run the test suite
+#   make deps && .venv/bin/python -m pytest -q
+#               — install (Python and Debian packages), then run the test suite (= make test)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test install system-deps bench clean
+.PHONY: demo test deps install system-deps bench clean
 
 $(BIN)/kgtool: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,10 +19,12 @@ install: $(BIN)/kgtool
 system-deps:
 	bash scripts/install-system-deps.sh
 
-demo: install system-deps
+deps: install system-deps
+
+demo: deps
 	$(BIN)/kgtool demo --out out
 
-test: install system-deps
+test: deps
 	$(BIN)/python -m pytest -q
 
 clean:
