@@ -2,8 +2,8 @@
 
 :class:`Endpoint` is the client. Queries go through SPARQLWrapper (SPARQL 1.1 Protocol, JSON
 results) and come back as the same rows :meth:`kgtool.store.KnowledgeGraph.select` returns:
-dicts of rdflib terms with the same datatypes (a plain literal is ``xsd:string``, as in the
-embedded store), language tags and blank nodes as ``BNode``. So every saved query runs on either
+dicts of rdflib terms with the same datatypes (a simple literal, ``xsd:string``, has no datatype,
+as rdflib's parsers give it and as in the embedded store), language tags and blank nodes as ``BNode``. So every saved query runs on either
 (``kgtool.queries.run(Endpoint(url), "name", params)``).
 
 Pushing (:func:`push`) sends each named graph of a store with the SPARQL 1.1 Graph Store HTTP
@@ -450,7 +450,10 @@ def _term(value: Mapping[str, str]) -> Node:
         lang = value.get("xml:lang")
         if lang:
             return Literal(text, lang=lang)
-        return Literal(text, datatype=URIRef(value.get("datatype") or str(XSD.string)))
+        datatype = value.get("datatype")
+        if datatype is None or datatype == str(XSD.string):
+            return Literal(text)
+        return Literal(text, datatype=URIRef(datatype))
     raise ValueError(f"a binding of unknown type {kind!r}")
 
 

@@ -43,39 +43,22 @@ def term_to_sparql(term: Node | None) -> str:
     raise QueryError(f"cannot bind {term!r}: not an RDF term")
 
 
-_IRI_REF = re.compile(r"<[^\s<>\"{}|^`\\]*>")
+#: what :func:`strip_noise` blanks, leftmost first: a comment, a string (long or short; an
+#: unterminated one runs to the end), an IRI reference (a ``<`` that starts none is kept)
+_NOISE = re.compile(
+    r"#[^\n]*"
+    r'|"""(?:[^"\\]|\\.|\\|"(?!""))*(?:"""|\Z)'
+    r"|'''(?:[^'\\]|\\.|\\|'(?!''))*(?:'''|\Z)"
+    r'|"(?:[^"\\]|\\.|\\)*(?:"|\Z)'
+    r"|'(?:[^'\\]|\\.|\\)*(?:'|\Z)"
+    r"|<[^\s<>\"{}|^`\\]*>",
+    re.DOTALL)
 
 
 def strip_noise(sparql: str) -> str:
     """The query with comments, strings and IRIs blanked by spaces (same length, so an index
     into the result is an index into the query; used for keyword checks and binding)."""
-    out, i, n = [], 0, len(sparql)
-    while i < n:
-        c = sparql[i]
-        if c == "#":
-            j = sparql.find("\n", i)
-            j = n if j < 0 else j
-            out.append(" " * (j - i))
-            i = j
-            continue
-        if c in "\"'":
-            quote = sparql[i:i + 3] if sparql[i:i + 3] in ('"""', "'''") else c
-            j = i + len(quote)
-            while j < n and sparql[j:j + len(quote)] != quote:
-                j += 2 if sparql[j] == "\\" else 1
-            j = min(n, j + len(quote))
-            out.append(" " * (j - i))
-            i = j
-            continue
-        if c == "<":
-            m = _IRI_REF.match(sparql, i)
-            if m:
-                out.append(" " * (m.end() - i))
-                i = m.end()
-                continue
-        out.append(c)
-        i += 1
-    return "".join(out)
+    return _NOISE.sub(lambda m: " " * (m.end() - m.start()), sparql)
 
 
 def _where_brace(query: str) -> int:

@@ -37,7 +37,7 @@ from .resources import shapes_dir
 from .shacl_sparql import (SH, CompiledQuery, CompiledShapes, compile_shapes, path_key, range_holds,
                            top_level_shapes, without_targets)
 from .sparql_values import term_to_sparql
-from .store import KnowledgeGraph, to_rdflib
+from .store import KnowledgeGraph, add_triples
 
 __all__ = ["ValidationResult", "ValidationReport", "load_shapes", "validate", "validate_sources",
            "validate_files", "union_graph", "run_pyshacl", "SH"]
@@ -293,8 +293,7 @@ def union_graph(kg: KnowledgeGraph) -> Graph:
     level = term_logger.level
     term_logger.setLevel(logging.CRITICAL)
     try:
-        for triple in kg.triples():
-            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+        add_triples(graph, kg.triples())
     finally:
         term_logger.setLevel(level)
     return graph

@@ -26,7 +26,7 @@ from kgtool.importers.ntriples import XSD as XSD_NS
 from kgtool.namespaces import KG, KGD, LF, PROV, SCHEMA, SKOS, source_graph
 from kgtool.ontology import ontology_graph
 
-DATE, STRING = URIRef(XSD_NS + "date"), URIRef(XSD_NS + "string")
+DATE = URIRef(XSD_NS + "date")
 TOTTORI = "cnparser/31_tottori_test_20240329.csv"
 API = "webapi_official_samples"
 #: Every sample and its number of records (counted by hand).
@@ -50,8 +50,8 @@ SAME_REQUEST = {
 
 
 def string(value: str) -> Literal:
-    """A plain literal as the store returns it (xsd:string)."""
-    return Literal(value, datatype=STRING)
+    """A simple literal as the store returns it (xsd:string, no datatype in rdflib)."""
+    return Literal(value)
 
 
 def org(number: str) -> URIRef:

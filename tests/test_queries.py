@@ -25,6 +25,7 @@ from kgtool.queries import (bind_params, catalogue, is_update, load, parse_heade
                             run_sparql)
 from kgtool.reason import materialize
 from kgtool.resources import example_region_dir
+from kgtool.sparql_values import strip_noise
 
 H = "https://w3id.org/kgtool/data/org/hikarino/"
 P = "https://w3id.org/kgtool/data/person/"
@@ -153,6 +154,21 @@ def test_bind_params_reaches_sub_queries_and_escapes():
     bound = bind_params(text, {"name": Literal('"} UNION {')})
     assert bound.count('VALUES (?name) { ("\\"} UNION {") }') == 2
     assert bound.endswith("# WHERE {")
+
+
+@pytest.mark.parametrize("text, kept", [
+    ('?s ?p "a \\" WHERE {" . # WHERE {\n}', "?s ?p . }"),
+    ("?s ?p '''it's \"\" WHERE {''' .", "?s ?p ."),
+    ('FILTER(?a < ?b && ?c > 1) <http://x.jp/#WHERE>', 'FILTER(?a < ?b && ?c > 1)'),
+    ('?s ?p "unterminated WHERE {', '?s ?p'),
+    ("?s ?p 'a\\'", "?s ?p"),
+])
+def test_strip_noise_blanks_comments_strings_and_iris_only(text, kept):
+    """Keywords are looked for, and VALUES inserted, in the query with comments, strings and
+    IRIs blanked: the blanked text keeps every index, and a "<" comparison is not an IRI."""
+    stripped = strip_noise(text)
+    assert len(stripped) == len(text)
+    assert stripped.split() == kept.split() and "WHERE" not in stripped
 
 
 def test_updates_are_refused_and_forms_detected(region):

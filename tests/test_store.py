@@ -7,7 +7,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 import rdflib.compare
-from rdflib import Literal, URIRef
+from rdflib import XSD, Literal, URIRef
 
 from kgtool import InputError, KnowledgeGraph
 from kgtool.namespaces import KG, ONTOLOGY_GRAPH
@@ -118,3 +118,16 @@ def test_bad_input_names_the_file(tmp_path):
         kg.serialize(format="yaml")
     with pytest.raises(InputError, match="SPARQL syntax error"):
         kg.select("SELECT WHERE {")
+
+
+def test_select_converts_every_term_faithfully():
+    """Rows repeat terms (sectors, counts): each distinct term is converted once, and a
+    repeated, typed, language-tagged or unbound value comes out as itself."""
+    kg = KnowledgeGraph()
+    _, rows = kg.select('SELECT ?v WHERE { VALUES ?v { 1 "1" "1"@ja "1"@en 1 <urn:a> UNDEF "1"@ja '
+                        '"2020-03-31"^^xsd:date } }')
+    assert [r["v"] for r in rows] == [
+        Literal(1), Literal("1"), Literal("1", lang="ja"), Literal("1", lang="en"), Literal(1),
+        URIRef("urn:a"), None, Literal("1", lang="ja"),
+        Literal("2020-03-31", datatype=XSD.date)]
+    assert [type(r["v"]) for r in rows][5] is URIRef
