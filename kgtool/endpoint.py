@@ -2,8 +2,9 @@
 
 :class:`Endpoint` is the client. Queries go through SPARQLWrapper (SPARQL 1.1 Protocol, JSON
 results) and come back as the same rows :meth:`kgtool.store.KnowledgeGraph.select` returns:
-dicts of rdflib terms with the same datatypes (a simple literal, ``xsd:string``, has no datatype,
-as rdflib's parsers give it and as in the embedded store), language tags and blank nodes as ``BNode``. So every saved query runs on either
+dicts of rdflib terms with the same datatypes (a simple literal, ``xsd:string``, has no
+datatype, as rdflib's parsers give it and as in the embedded store), language tags, and blank
+nodes as ``BNode``. So every saved query runs on either
 (``kgtool.queries.run(Endpoint(url), "name", params)``).
 
 Pushing (:func:`push`) sends each named graph of a store with the SPARQL 1.1 Graph Store HTTP

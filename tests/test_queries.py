@@ -555,3 +555,23 @@ def test_mhlw_eligibility_and_partners(mhlw, realdata):
     assert me not in found and found, "no partner found in the same city"
     assert all(int(r["areaDistance"]) == 0 for r in partners.rows)
     assert found & others or all(r["otherSector"].toPython() or int(r["complementaryServices"]) for r in partners.rows)
+
+
+def test_a_blank_node_person_bridges_but_is_not_listed(region):
+    """A person without an IRI who holds posts in both organisations still bridges them: counted
+    and scored, while the list names the persons that have an IRI (the old query lost every
+    bridging person of the pair as soon as one was a blank node)."""
+    kg = KnowledgeGraph()
+    kg.load_data(region.serialize(format="nquads"), format="nquads")
+    params = {"org": "kgd:org/hikarino/hikari-care"}
+    before = by(run(kg, "partners", params), "partner")
+    partner = org("itchome")  # already bridged by Suzuki Ichiro
+    kg.load_data(f"""@prefix kg: <{KG}> . @prefix org: <http://www.w3.org/ns/org#> .
+        _:someone a kg:Person .
+        [] a org:Post ; org:heldBy _:someone ; org:postIn <{org("hikari-care")}> .
+        [] a org:Post ; org:heldBy _:someone ; org:postIn <{partner}> .""",
+                 format="turtle", graph="urn:test")
+    after = by(run(kg, "partners", params), "partner")
+    assert int(after[partner]["bridgingPersons"]) == int(before[partner]["bridgingPersons"]) + 1
+    assert int(after[partner]["score"]) == int(before[partner]["score"]) + 3
+    assert words(after[partner]["bridgingPersonList"]) == words(before[partner]["bridgingPersonList"])
