@@ -37,7 +37,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD, Namespace
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from .sparql_values import term_to_sparql
+from .sparql_values import strip_noise, term_to_sparql
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
@@ -501,9 +501,6 @@ class _Compiler:
         return "\n".join(f"PREFIX {k}: <{v}>" for k, v in sorted(seen.items()))
 
 
-_IRI_REF = re.compile(r"<[^<>\s\"{}|^`\\]*>")
-_STRING = re.compile(r'"""(?:.|\n)*?"""|\'\'\'(?:.|\n)*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
-_COMMENT = re.compile(r"#[^\n]*")
 _PARENS = re.compile(r"\([^()]*\)")
 
 
@@ -512,7 +509,7 @@ def _check_this_bound(query: str) -> None:
     top-level group and has no sub-SELECT, VALUES, MINUS or SERVICE: then evaluating it with
     ``?this`` free and keeping the rows whose ``?this`` is a focus node gives the answers of
     SHACL's pre-binding. (A lexical check: when in doubt the shape falls back to pyshacl.)"""
-    text = _COMMENT.sub(" ", _STRING.sub('""', _IRI_REF.sub("<>", query)))
+    text = strip_noise(query)
     text = text.replace("$this", "?this")
     if re.search(r"\b(MINUS|VALUES|SERVICE)\b", text, re.IGNORECASE):
         raise Unsupported("MINUS, VALUES or SERVICE in a SPARQL constraint")

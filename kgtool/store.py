@@ -15,6 +15,7 @@ from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 import rdflib
+from rdflib.namespace import XSD
 from rdflib.term import BNode, Literal, Node, URIRef
 
 from .errors import InputError, StoreError
@@ -54,7 +55,7 @@ def rdf_format(name_or_path: str | Path) -> ox.RdfFormat:
         raise InputError(f"unknown RDF format {str(name_or_path)!r}; known: {known}") from None
 
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD_STRING = str(XSD.string)
 
 
 def to_rdflib(term: Any) -> Node | None:
