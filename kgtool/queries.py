@@ -515,7 +515,12 @@ def results_json(columns: list[str], rows: list[dict[str, Node | None]]) -> dict
 
 
 
-_WHERE_BRACE = re.compile(r"(?<![\w:?$])WHERE\s*\{", re.IGNORECASE)
+# A keyword is a word of its own: not part of a variable (?x $x), of a prefixed name
+# (ex:load-drop, ex:a.clear) or of a longer word. Each pattern opens with a look-ahead for its
+# first letters: without one, Python's re tries the look-behind at every position of the text
+# (2 ms on the 12 kB partner query, 0.4 ms with it; these checks run on every query).
+_NOT_IN_A_NAME = r"(?<![\w:?$.-])"
+_WHERE_BRACE = re.compile(rf"(?=[wW]){_NOT_IN_A_NAME}WHERE\s*\{{", re.IGNORECASE)
 
 
 def bind_params(sparql: str, bindings: Mapping[str, Node]) -> str:
@@ -543,31 +548,46 @@ def bind_params(sparql: str, bindings: Mapping[str, Node]) -> str:
     return sparql
 
 
+_UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY")
 _UPDATE_KEYWORDS = re.compile(
-    r"(?<![\w:?$])(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY)(?![\w:-])", re.IGNORECASE)
-_FORM = re.compile(r"(?<![\w:?$])(SELECT|CONSTRUCT|ASK|DESCRIBE)(?![\w:-])", re.IGNORECASE)
+    rf"(?=[idlcamIDLCAM]){_NOT_IN_A_NAME}({'|'.join(_UPDATE_WORDS)})(?![\w:-])", re.IGNORECASE)
+_FORM = re.compile(rf"(?=[scadSCAD]){_NOT_IN_A_NAME}(SELECT|CONSTRUCT|ASK|DESCRIBE)(?![\w:-])",
+                   re.IGNORECASE)
 
 
-def is_update(sparql: str) -> str | None:
-    """The first SPARQL Update keyword of ``sparql`` (INSERT, DELETE, LOAD …), or None."""
-    m = _UPDATE_KEYWORDS.search(_strip_noise(sparql))
+def _update_keyword(stripped: str) -> str | None:
+    # most queries contain none of the words at all, which str.upper and `in` tell in µs
+    upper = stripped.upper()
+    if not any(word in upper for word in _UPDATE_WORDS):
+        return None
+    m = _UPDATE_KEYWORDS.search(stripped)
     return m.group(1).upper() if m else None
 
 
-def query_form(sparql: str) -> str:
-    """``SELECT``, ``CONSTRUCT``, ``ASK`` or ``DESCRIBE``: the form of a SPARQL query."""
-    m = _FORM.search(_strip_noise(sparql))
+def _form(stripped: str) -> str:
+    m = _FORM.search(stripped)
     if m is None:
         raise QueryError("not a SPARQL query: no SELECT, CONSTRUCT, ASK or DESCRIBE")
     return m.group(1).upper()
 
 
+def is_update(sparql: str) -> str | None:
+    """The first SPARQL Update keyword of ``sparql`` (INSERT, DELETE, LOAD …), or None."""
+    return _update_keyword(_strip_noise(sparql))
+
+
+def query_form(sparql: str) -> str:
+    """``SELECT``, ``CONSTRUCT``, ``ASK`` or ``DESCRIBE``: the form of a SPARQL query."""
+    return _form(_strip_noise(sparql))
+
+
 def run_sparql(source: SparqlSource, sparql: str, *, name: str = "sparql") -> QueryResult:
     """Run a SPARQL query text (no parameters) on ``source``; never an update."""
-    keyword = is_update(sparql)
+    stripped = _strip_noise(sparql)
+    keyword = _update_keyword(stripped)
     if keyword is not None:
         raise QueryError(f"{name}: {keyword} is a SPARQL Update, and queries are read-only")
-    form = query_form(sparql)
+    form = _form(stripped)
     if form == "SELECT":
         columns, rows = source.select(sparql)
         return QueryResult(name, form, list(columns), list(rows), sparql=sparql)

@@ -21,7 +21,7 @@ from kgtool.codes import is_valid_corporate_number, is_valid_local_government_co
 from kgtool.errors import QueryError
 from kgtool.importers.csvw import import_csvw
 from kgtool.namespaces import KG, KGD, LF, SVC
-from kgtool.queries import (bind_params, catalogue, is_update, load, parse_header, prepare, run,
+from kgtool.queries import (bind_params, catalogue, is_update, load, query_form, parse_header, prepare, run,
                             run_sparql)
 from kgtool.reason import materialize
 from kgtool.resources import example_region_dir
@@ -171,9 +171,29 @@ def test_strip_noise_blanks_comments_strings_and_iris_only(text, kept):
     assert stripped.split() == kept.split() and "WHERE" not in stripped
 
 
+@pytest.mark.parametrize("text, keyword", [
+    ("DELETE WHERE { ?s ?p ?o }", "DELETE"),
+    ("PREFIX ex: <urn:x#> insert data { ex:a ex:b ex:c }", "INSERT"),
+    ("SELECT * WHERE { ?s ?p ?o } ;\nload <http://example.org/x>", "LOAD"),
+    ('SELECT * WHERE { ?s ?p "DELETE" } # INSERT', None),
+    ("SELECT ?add ?insert WHERE { ?add kg:copy $delete ; ex:load-drop ?move, ex:a.clear . }", None),
+    ("SELECT * WHERE { ?s <urn:x#CLEAR> ?ADDRESS }", None),
+])
+def test_update_keywords_are_found_only_as_keywords(text, keyword):
+    assert is_update(text) == keyword
+
+
+@pytest.mark.parametrize("text, form", [
+    ("PREFIX ex: <urn:x#> SELECT * WHERE { ?s ex:ask ?o }", "SELECT"),
+    ("# SELECT in a comment\nprefix ex: <urn:select#> construct { ?s ?p ?o } where { ?s ?p ?o }", "CONSTRUCT"),
+    ("BASE <urn:x> Ask { ?select ?p ?o }", "ASK"),
+    ("DESCRIBE <urn:x>", "DESCRIBE"),
+])
+def test_query_form_is_the_first_form_keyword(text, form):
+    assert query_form(text) == form
+
+
 def test_updates_are_refused_and_forms_detected(region):
-    assert is_update("DELETE WHERE { ?s ?p ?o }") == "DELETE"
-    assert is_update('SELECT * WHERE { ?s ?p "DELETE" } # INSERT') is None
     with pytest.raises(QueryError, match="read-only"):
         run_sparql(region, "INSERT DATA { <urn:a> <urn:b> <urn:c> }")
 
