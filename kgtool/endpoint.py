@@ -53,12 +53,12 @@ from typing import Any, TypeVar
 
 import pyoxigraph as ox
 import rdflib
-from rdflib.namespace import XSD
-from rdflib.term import BNode, Literal, Node, URIRef
+from rdflib.term import BNode, Node, URIRef
 
 from .errors import EndpointError, InputError
 from .namespaces import PREFIXES
 from .sparql_values import bind_values, term_to_sparql
+from .store import rdf_literal
 
 __all__ = ["Endpoint", "PushReport", "GraphPush", "BatchInfo", "push", "display_url",
            "DEFAULT_BATCH_SIZE"]
@@ -448,13 +448,7 @@ def _term(value: Mapping[str, str]) -> Node:
     if kind == "bnode":
         return BNode(text)
     if kind in ("literal", "typed-literal"):
-        lang = value.get("xml:lang")
-        if lang:
-            return Literal(text, lang=lang)
-        datatype = value.get("datatype")
-        if datatype is None or datatype == str(XSD.string):
-            return Literal(text)
-        return Literal(text, datatype=URIRef(datatype))
+        return rdf_literal(text, value.get("xml:lang"), value.get("datatype"))
     raise ValueError(f"a binding of unknown type {kind!r}")
 
 

@@ -58,6 +58,18 @@ def rdf_format(name_or_path: str | Path) -> ox.RdfFormat:
 _XSD_STRING = str(XSD.string)
 
 
+def rdf_literal(text: str, lang: str | None = None, datatype: str | None = None) -> Literal:
+    """The rdflib literal of a result term, the same whichever store or endpoint it came from:
+    a simple literal (``xsd:string``) has no datatype, as rdflib's parsers give it."""
+    # normalize=False where rdflib's normalisation is the identity (a string stays that
+    # string): it skips rdflib's cast of the value back to a lexical form, 5 → 3.3 µs
+    if lang:
+        return Literal(text, lang=lang, normalize=False)
+    if datatype is None or datatype == _XSD_STRING:
+        return Literal(text, normalize=False)
+    return Literal(text, datatype=URIRef(datatype))
+
+
 def to_rdflib(term: Any) -> Node | None:
     """Convert a pyoxigraph term to the equivalent rdflib term."""
     if term is None:
@@ -67,13 +79,7 @@ def to_rdflib(term: Any) -> Node | None:
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     if isinstance(term, ox.Literal):
-        # normalize=False where rdflib's normalisation is the identity (a string stays that
-        # string): it skips rdflib's cast of the value back to a lexical form, 5 → 3.3 µs
-        if term.language:
-            return Literal(term.value, lang=term.language, normalize=False)
-        if term.datatype.value == _XSD_STRING:  # a simple literal, as rdflib's parsers give it
-            return Literal(term.value, normalize=False)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
+        return rdf_literal(term.value, term.language, term.datatype.value)
     raise TypeError(f"unsupported term {term!r}")
 
 

@@ -21,8 +21,8 @@ from kgtool.codes import is_valid_corporate_number, is_valid_local_government_co
 from kgtool.errors import QueryError
 from kgtool.importers.csvw import import_csvw
 from kgtool.namespaces import KG, KGD, LF, SVC
-from kgtool.queries import (bind_params, catalogue, is_update, load, query_form, parse_header, prepare, run,
-                            run_sparql)
+from kgtool.queries import (bind_params, catalogue, is_update, load, parse_header, prepare, query_form,
+                            run, run_sparql)
 from kgtool.reason import materialize
 from kgtool.resources import example_region_dir
 from kgtool.sparql_values import strip_noise
@@ -425,7 +425,6 @@ def test_social_capital(region):
     assert org("aoba-fukushi") not in rows  # Aoba Town, not Hikarino
 
 
-
 def test_a_candidate_without_legal_form_is_one_row(region):
     """An organisation with no legal form is a candidate like any other, in one row: its
     governance is unknown, not every legal form's default."""
@@ -438,6 +437,7 @@ def test_a_candidate_without_legal_form_is_one_row(region):
     rows = [r for r in run(kg, "partners", {"org": "kgd:org/hikarino/hikari-care"}).rows
             if r["partner"] == URIRef(formless)]
     assert len(rows) == 1 and rows[0]["governance"] is None and rows[0]["legalForm"] is None
+
 
 def test_social_capital_counts_an_organisation_with_no_known_area(region):
     """The area-less case: kg:presentIn drives the area mode only, so an organisation with no
