@@ -434,6 +434,7 @@ def test_a_candidate_without_legal_form_is_one_row(region):
     kg.load_data(f"""@prefix kg: <{KG}> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
         <{formless}> a kg:Organization ; skos:prefLabel "法人格不明の会"@ja ;
             kg:locatedIn <{KGD}area/992011> ; kg:sector kg:Community .""", format="turtle", graph="urn:test")
+    materialize(kg)  # kg:presentIn, which the query reads
     rows = [r for r in run(kg, "partners", {"org": "kgd:org/hikarino/hikari-care"}).rows
             if r["partner"] == URIRef(formless)]
     assert len(rows) == 1 and rows[0]["governance"] is None and rows[0]["legalForm"] is None
