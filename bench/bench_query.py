@@ -20,14 +20,15 @@ Then, in the same run and on the same quads:
   with ``GLIBC_TUNABLES=glibc.malloc.hugetlb=1`` (glibc >= 2.35: malloc asks the kernel for
   transparent huge pages, so the store's random index lookups miss the TLB less; Linux only,
   and only where ``/sys/kernel/mm/transparent_hugepage/enabled`` is not ``never``), ``--rounds``
-  times each (default 2; 0 skips them). This is how a store is queried after ``kgtool serve``
-  or a script that loads it, and it shows what the allocator setting is worth, side by side;
+  times each (default 2; 0 skips them), the order of the two settings reversed every other
+  round. This is a script that loads a stored graph into memory and queries it, and it shows
+  what the allocator setting is worth, side by side;
 * ``rdflib``: the store's union graph dumped as N-Triples and parsed into a plain in-memory
   ``rdflib.Graph()`` (in a child process), and the same saved query run with ``Graph.query``
   and ``initBindings={"org": …}`` (rdflib's own way to bind; faster for rdflib than the VALUES
-  text) for the first ``--rdflib-runs`` of those organisations (default 3). rdflib needs ~1 s
-  for this query on the 42-organisation example region and ~7 s at 3,000 organisations, and
-  does not finish in minutes at 200,000, so each query gets ``--rdflib-timeout`` seconds
+  text) for the first ``--rdflib-runs`` of those organisations (default 3; 0: no baseline).
+  rdflib needs 1-2 s for this query on the 42-organisation example region and ~2 s at 3,000
+  organisations, and does not finish in minutes at 200,000, so each query gets ``--rdflib-timeout`` seconds
   (default 600); when it runs out, the child is stopped and the ratio printed is a lower bound
   (the timeout counts as that query's time).
 
@@ -50,6 +51,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -226,34 +228,54 @@ def _child(quads: str, orgs_file: str) -> int:
     return 0
 
 
-#: the allocator settings the fresh-process timings compare
+#: the allocator settings the fresh-process timings compare: GLIBC_TUNABLES entries
 ALLOCATORS = {"default malloc": None, "malloc with huge pages": "glibc.malloc.hugetlb=1"}
 
 
-def _fresh_processes(quads: Path, sample: list[str], rounds: int, tmp: str
-                     ) -> dict[str, tuple[list[float], list[float], list[dict], list[int | None]]]:
-    """Time the sample in child processes, the allocator settings alternated ``rounds`` times."""
+class FreshTimings(NamedTuple):
+    """What the children of one allocator setting measured, pooled over the rounds."""
+
+    times: list[float]
+    cpu: list[float]
+    answers: list[dict]  # per child: organisation -> its (partner, score) rows, as JSON lists
+    huge_kb: list[int | None]
+
+
+def _child_env(tunable: str | None) -> dict[str, str]:
+    """This environment, with the huge-page tunable set or unset (other tunables kept)."""
+    env = dict(os.environ)
+    kept = [t for t in env.pop("GLIBC_TUNABLES", "").split(":")
+            if t and not t.startswith("glibc.malloc.hugetlb=")]
+    if tunable:
+        kept.append(tunable)
+    if kept:
+        env["GLIBC_TUNABLES"] = ":".join(kept)
+    return env
+
+
+def _fresh_processes(quads: Path, sample: list[str], rounds: int, tmp: str) -> dict[str, FreshTimings]:
+    """Time the sample in child processes, ``rounds`` per allocator setting, the order of the
+    settings reversed every other round (the host's speed drifts within minutes)."""
     orgs_file = Path(tmp) / "orgs.txt"
     orgs_file.write_text("\n".join(sample), encoding="utf-8")
-    out: dict[str, tuple[list[float], list[float], list[dict], list[int | None]]] = {
-        name: ([], [], [], []) for name in ALLOCATORS}
+    out = {name: FreshTimings([], [], [], []) for name in ALLOCATORS}
     for round_ in range(rounds):
-        for name, tunable in ALLOCATORS.items():
-            env = dict(os.environ)
-            env.pop("GLIBC_TUNABLES", None)
-            if tunable:
-                env["GLIBC_TUNABLES"] = tunable
-            child = subprocess.run([sys.executable, __file__, "--child-store", str(quads),
-                                    "--child-orgs", str(orgs_file)],
-                                   env=env, capture_output=True, text=True, check=False)
+        order = list(ALLOCATORS.items())
+        for name, tunable in order[::-1] if round_ % 2 else order:
+            try:
+                child = subprocess.run([sys.executable, __file__, "--child-store", str(quads),
+                                        "--child-orgs", str(orgs_file)], env=_child_env(tunable),
+                                       capture_output=True, text=True, check=False, timeout=3600)
+            except subprocess.TimeoutExpired as exc:
+                raise RuntimeError(f"the {name} child did not finish in 3600 s") from exc
             if child.returncode:
                 raise RuntimeError(f"the {name} child failed: {child.stderr[-2000:]}")
             result = json.loads(child.stdout.strip().splitlines()[-1])
-            times, cpu, rows, huge = out[name]
-            times += result["times"]
-            cpu += result["cpu"]
-            rows.append(result["rows"])
-            huge.append(result["huge_kb"])
+            timings = out[name]
+            timings.times.extend(result["times"])
+            timings.cpu.extend(result["cpu"])
+            timings.answers.append(result["rows"])
+            timings.huge_kb.append(result["huge_kb"])
             median = statistics.median(result["times"])
             print(f"kgtool, fresh process, {name} (round {round_ + 1}): median "
                   f"{median * 1000:.1f} ms, {result['huge_kb'] or 0:,} kB in huge pages", flush=True)
@@ -276,6 +298,42 @@ def _rdflib_worker(union: str, sparql: str, orgs: list[str], queue) -> None:
     queue.put(("done",))
 
 
+def _run_rdflib(union: Path, orgs: list[str], kg_rows: dict[str, list], timeout: float
+                ) -> tuple[list[float], bool] | None:
+    """Run the rdflib baseline in a child process: the seconds of each query that finished,
+    and whether one ran out of ``timeout``; None (after printing why) when its rows differ."""
+    import multiprocessing
+    import queue as queue_module
+
+    from kgtool.queries import load
+
+    context = multiprocessing.get_context("spawn")
+    messages = context.Queue()
+    worker = context.Process(target=_rdflib_worker, daemon=True,
+                             args=(str(union), load("partners").sparql, orgs, messages))
+    worker.start()
+    seconds_each: list[float] = []
+    try:
+        _, triples, parse_s = messages.get(timeout=3600)
+        print(f"rdflib: parsed {triples:,} triples (the store's union graph) in {parse_s:.1f} s",
+              flush=True)
+        while True:
+            message = messages.get(timeout=timeout)
+            if message[0] == "done":
+                return seconds_each, False
+            _, org, seconds, rows = message
+            seconds_each.append(seconds)
+            if rows != kg_rows[org]:
+                print(f"MISMATCH for {org}: kgtool {len(kg_rows[org])} rows, rdflib {len(rows)}")
+                return None
+            print(f"rdflib: {org} in {seconds:.1f} s, same {len(rows)} rows", flush=True)
+    except queue_module.Empty:
+        return seconds_each, True
+    finally:
+        worker.terminate()
+        worker.join()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--organizations", type=int, default=200_000)
@@ -293,11 +351,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.child_store:
         return _child(args.child_store, args.child_orgs)
 
-    import multiprocessing
-    import queue as queue_module
-
     from kgtool import KnowledgeGraph
-    from kgtool.queries import load
     from kgtool.reason import materialize
 
     with tempfile.TemporaryDirectory(prefix="kgtool-bench-query-") as tmp:
@@ -334,40 +388,23 @@ def main(argv: list[str] | None = None) -> int:
             del kg
             fresh = _fresh_processes(quads, sample, args.rounds, tmp)
             expected = {org: [list(row) for row in rows] for org, rows in kg_rows.items()}  # as JSON
-            for name, (_, _, answers, _) in fresh.items():
-                if any(answer != expected for answer in answers):
-                    print(f"MISMATCH: the {name} children answered differently")
-                    return 1
+            for name, timings in fresh.items():
+                for answer in timings.answers:
+                    differing = [org for org in sample if answer.get(org) != expected[org]]
+                    if differing:
+                        print(f"MISMATCH: a {name} child answered differently for {differing[0]} "
+                              f"({len(differing)} organisations differ)")
+                        return 1
             quads.unlink()
         else:
             del kg
-        context = multiprocessing.get_context("spawn")
-        messages = context.Queue()
-        worker = context.Process(target=_rdflib_worker, daemon=True,
-                                 args=(str(union), load("partners").sparql,
-                                       sample[: args.rdflib_runs], messages))
-        worker.start()
         rdflib_times: list[float] = []
         timed_out = False
-        try:
-            kind, triples, parse_s = messages.get(timeout=3600)
-            print(f"rdflib: parsed {triples:,} triples (the store's union graph) in {parse_s:.1f} s",
-                  flush=True)
-            while True:
-                message = messages.get(timeout=args.rdflib_timeout)
-                if message[0] == "done":
-                    break
-                _, org, seconds, rows = message
-                rdflib_times.append(seconds)
-                if rows != kg_rows[org]:
-                    print(f"MISMATCH for {org}: kgtool {len(kg_rows[org])} rows, rdflib {len(rows)}")
-                    return 1
-                print(f"rdflib: {org} in {seconds:.1f} s, same {len(rows)} rows", flush=True)
-        except queue_module.Empty:
-            timed_out = True
-        finally:
-            worker.terminate()
-            worker.join()
+        if args.rdflib_runs > 0:
+            outcome = _run_rdflib(union, sample[: args.rdflib_runs], kg_rows, args.rdflib_timeout)
+            if outcome is None:
+                return 1
+            rdflib_times, timed_out = outcome
 
         print()
         print(f"partner query, {args.organizations:,} organisations, {mean_rows:.0f} partner rows "
@@ -376,12 +413,12 @@ def main(argv: list[str] | None = None) -> int:
               f"{kg_p90 * 1000:9.1f} ms   ({len(kg_times)} organisations)")
         print(f"  kgtool CPU time (one thread) median {cpu_median * 1000:9.1f} ms   p90 "
               f"{cpu_p90 * 1000:9.1f} ms   (wall minus waiting for a shared CPU)")
-        for name, (times, cpu, _, huge) in fresh.items():
-            f_median, f_p90 = _median_p90(times)
+        for name, timings in fresh.items():
+            f_median, f_p90 = _median_p90(timings.times)
             print(f"  kgtool, fresh process, {name + ':':24s} median {f_median * 1000:6.1f} ms   "
-                  f"p90 {f_p90 * 1000:6.1f} ms   CPU median {statistics.median(cpu) * 1000:6.1f} ms   "
-                  f"({len(times)} queries, {args.rounds} processes, "
-                  f"{max(h or 0 for h in huge) / 1024:,.0f} MB in huge pages)")
+                  f"p90 {f_p90 * 1000:6.1f} ms   CPU median {statistics.median(timings.cpu) * 1000:6.1f} ms"
+                  f"   ({len(timings.times)} queries, {args.rounds} processes, "
+                  f"{max(h or 0 for h in timings.huge_kb) / 1024:,.0f} MB in huge pages)")
         if rdflib_times:
             rd_median, rd_p90 = _median_p90(rdflib_times)
             print(f"  rdflib Graph (baseline)     median {rd_median * 1000:9.1f} ms   p90 "
@@ -391,14 +428,19 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  rdflib did not answer within {args.rdflib_timeout:.0f} s "
                   f"({len(rdflib_times)} of {args.rdflib_runs} queries finished)")
             rd_median = statistics.median(rdflib_times + [bound]) if rdflib_times else bound
-        ratio = rd_median / kg_median
-        print(f"  ratio rdflib / kgtool: {'>= ' if timed_out else ''}{ratio:,.0f}x")
-        print(f"  target median < 50 ms: {'met' if kg_median < 0.05 else 'NOT met'}; "
-              f"target >= 20x: {'met' if ratio >= 20 else 'NOT met'}")
-        for name, (times, _, _, _) in fresh.items():
-            f_median = statistics.median(times)
-            print(f"  fresh process, {name}: < 50 ms {'met' if f_median < 0.05 else 'NOT met'}, "
-                  f"ratio rdflib / kgtool {'>= ' if timed_out else ''}{rd_median / f_median:,.0f}x")
+        if not rdflib_times and not timed_out:
+            print("  rdflib: not run (--rdflib-runs 0), no ratio")
+            rd_median = None
+        at_least = ">= " if timed_out else ""
+        ratio = rd_median / kg_median if rd_median else None
+        if ratio is not None:
+            print(f"  ratio rdflib / kgtool: {at_least}{ratio:,.0f}x")
+        print(f"  target median < 50 ms: {'met' if kg_median < 0.05 else 'NOT met'}; target >= 20x: "
+              f"{'not measured' if ratio is None else 'met' if ratio >= 20 else 'NOT met'}")
+        for name, timings in fresh.items():
+            f_median = statistics.median(timings.times)
+            versus = f", ratio rdflib / kgtool {at_least}{rd_median / f_median:,.0f}x" if rd_median else ""
+            print(f"  fresh process, {name}: < 50 ms {'met' if f_median < 0.05 else 'NOT met'}{versus}")
     return 0
 
 
